@@ -1,0 +1,62 @@
+# The newsroom. `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-deps: ## Install ffmpeg and Chromium from Debian's packages when missing (needs root)
+	@missing=""; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install$$missing (Debian: sudo apt-get install$$missing)"; \
+	  fi; \
+	fi
+
+compilemessages: $(VENV)/.installed ## Compile locale/*.po (and our apps' catalogues) into .mo files
+	$(PY) -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-3] + '.mo') for p in glob.glob('locale/*/LC_MESSAGES/*.po')]"
+
+messages: $(VENV)/.installed ## Extract translatable strings into locale/fr
+	$(PY) manage.py makemessages -l fr -e html,txt,py --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+
+setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+seed: setup system-deps ## Demo content and demo users (idempotent)
+	$(PY) manage.py seed_demo
+
+run: seed ## Set everything up and serve on 127.0.0.1:$PORT
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## ruff format and fix
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
+	$(PY) bench/pages.py
+
+.PHONY: help system-deps compilemessages messages setup seed run test lint format bench

@@ -1,0 +1,66 @@
+"""Translate an object through wagtail-localize, so the translation stays synced with its source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from django.db import transaction
+
+from wagtail.models import Locale, Page
+from wagtail_localize.models import StringTranslation, Translation, TranslationSource
+from wagtail_localize.operations import translate_object
+
+
+class MissingTranslation(KeyError):
+    pass
+
+
+@transaction.atomic
+def translate_with(
+    instance,
+    locale: Locale,
+    strings: Mapping[str, str] | Callable[[str], str],
+    *,
+    publish: bool = True,
+    user=None,
+):
+    """Create (or update) the `locale` translation of `instance` with the given strings.
+
+    `strings` maps each source string to its translation (or is a function doing so). Objects
+    the instance points to (speakers, topics, videos) must already be translated into `locale`,
+    or are created as untranslated copies by wagtail-localize. Returns the translated instance.
+    """
+    if isinstance(instance, Page):
+        instance = instance.specific
+    translate = strings if callable(strings) else _lookup(strings)
+
+    source, _created = TranslationSource.get_or_create_from_instance(instance)
+    if not _created:
+        source.update_from_db()
+    if not Translation.objects.filter(source=source, target_locale=locale).exists():
+        translate_object(instance, [locale], user=user)
+    translation = Translation.objects.get(source=source, target_locale=locale)
+
+    for segment in source.stringsegment_set.select_related("string", "context"):
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={
+                "data": translate(segment.string.data),
+                "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                "last_translated_by": user,
+            },
+        )
+    translation.save_target(user=user, publish=publish)
+    return instance.get_translation(locale)
+
+
+def _lookup(mapping: Mapping[str, str]) -> Callable[[str], str]:
+    def translate(text: str) -> str:
+        try:
+            return mapping[text]
+        except KeyError:
+            raise MissingTranslation(text) from None
+
+    return translate

@@ -1,0 +1,35 @@
+from decimal import Decimal
+
+import factory
+import wagtail_factories
+
+from media_assets.models import Shot, Video
+
+
+class VideoFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: "Video %d" % n)
+    description = "Arrivals and the opening of the meeting at headquarters."
+    credit = "© Newsroom"
+    file = factory.django.FileField(filename="master.mp4", data=b"\x00" * 64)
+    duration = 12.0
+    width = 1280
+    height = 720
+    frame_rate_numerator = 25
+    frame_rate_denominator = 1
+    video_codec = "h264"
+    audio_codec = "aac"
+    poster = factory.SubFactory(wagtail_factories.ImageFactory)
+
+    class Meta:
+        model = Video
+
+
+class ShotFactory(factory.django.DjangoModelFactory):
+    video = factory.SubFactory(VideoFactory)
+    start = Decimal("0")
+    end = Decimal("4")
+    description = factory.Sequence(lambda n: "Wide shot %d of the meeting room" % n)
+    sort_order = factory.Sequence(int)
+
+    class Meta:
+        model = Shot

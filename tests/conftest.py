@@ -1,0 +1,62 @@
+import os
+import shutil
+
+from django.conf import settings
+
+import pytest
+
+from home.services import ensure_site_tree
+
+
+FRENCH = {
+    "Newsroom": "Salle de presse",
+    "News releases": "Communiqués de presse",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs PostgreSQL (set DATABASE_URL); SQLite lacks this"
+                )
+            )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(tmp_path, settings):
+    """Each test writes its uploads, posters and masters under its own temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def site_tree(db):
+    """Locales en and fr, the home page and the news index in both languages."""
+    return ensure_site_tree(translations={"fr": FRENCH}, hostname="testserver")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
