@@ -33,7 +33,7 @@ compilemessages: $(VENV)/.installed ## Compile locale/*.po (and our apps' catalo
 	$(PY) -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-3] + '.mo') for p in glob.glob('locale/*/LC_MESSAGES/*.po')]"
 
 messages: $(VENV)/.installed ## Extract translatable strings into locale/fr
-	$(PY) manage.py makemessages -l fr -e html,txt,py --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py makemessages -l fr -e html,txt,py --no-location --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
 setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations
 	@mkdir -p var
