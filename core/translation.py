@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from django.db import transaction
-
-from wagtail.models import Locale, Page
+from wagtail.models import DraftStateMixin, Locale, Page
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 from wagtail_localize.operations import translate_object
 
@@ -15,7 +13,6 @@ class MissingTranslation(KeyError):
     pass
 
 
-@transaction.atomic
 def translate_with(
     instance,
     locale: Locale,
@@ -29,6 +26,10 @@ def translate_with(
     `strings` maps each source string to its translation (or is a function doing so). Objects
     the instance points to (speakers, topics, videos) must already be translated into `locale`,
     or are created as untranslated copies by wagtail-localize. Returns the translated instance.
+
+    Deliberately not wrapped in a transaction: wagtail-localize publishes a new translation in an
+    on_commit callback holding the page as it was then; deferred to the end of an outer transaction,
+    that stale copy would overwrite the tree counters and the translated text saved since.
     """
     if isinstance(instance, Page):
         instance = instance.specific
@@ -52,8 +53,14 @@ def translate_with(
                 "last_translated_by": user,
             },
         )
-    translation.save_target(user=user, publish=publish)
-    return instance.get_translation(locale)
+    has_drafts = isinstance(instance, DraftStateMixin)  # pages and draftable snippets
+    translation.save_target(user=user, publish=not has_drafts)
+    target = instance.get_translation(locale)
+    if publish and has_drafts:
+        # Publish from a revision loaded afresh, so the tree fields come from the database.
+        type(target).objects.get(pk=target.pk).get_latest_revision().publish(user=user)
+        target.refresh_from_db()
+    return target
 
 
 def _lookup(mapping: Mapping[str, str]) -> Callable[[str], str]:

@@ -27,17 +27,35 @@ class ProbeResult:
 
 def probe(path: Path) -> ProbeResult:
     completed = subprocess.run(
-        ["ffprobe", "-v", "error", *LOCAL_ONLY, "-print_format", "json", "-show_format", "-show_streams", str(path)],
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            *LOCAL_ONLY,
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            str(path),
+        ],
         capture_output=True,
         check=True,
         timeout=PROBE_TIMEOUT,
     )
     data = json.loads(completed.stdout)
-    video = next((s for s in data.get("streams", []) if s.get("codec_type") == "video"), {})
-    audio = next((s for s in data.get("streams", []) if s.get("codec_type") == "audio"), {})
+    video = next(
+        (s for s in data.get("streams", []) if s.get("codec_type") == "video"), {}
+    )
+    audio = next(
+        (s for s in data.get("streams", []) if s.get("codec_type") == "audio"), {}
+    )
     rate = video.get("avg_frame_rate") or video.get("r_frame_rate") or "0/0"
     numerator, _sep, denominator = rate.partition("/")
-    frame_rate = Fraction(int(numerator), int(denominator)) if denominator and int(denominator) and int(numerator) else None
+    frame_rate = (
+        Fraction(int(numerator), int(denominator))
+        if denominator and int(denominator) and int(numerator)
+        else None
+    )
     return ProbeResult(
         duration=float(data.get("format", {}).get("duration") or 0),
         width=video.get("width"),
@@ -50,7 +68,23 @@ def probe(path: Path) -> ProbeResult:
 
 def extract_frame(source: Path, target: Path, at_seconds: float) -> None:
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", *LOCAL_ONLY, "-ss", "%.3f" % at_seconds, "-i", str(source), "-frames:v", "1", "-q:v", "3", str(target)],
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            *LOCAL_ONLY,
+            "-ss",
+            "%.3f" % at_seconds,
+            "-i",
+            str(source),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+            str(target),
+        ],
         check=True,
         capture_output=True,
         timeout=PROBE_TIMEOUT,

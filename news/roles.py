@@ -16,7 +16,9 @@ ALL_GROUPS = [OFFICERS, REVIEWERS, TRANSLATORS_FR, TRANSLATORS_EN, MANAGERS]
 
 def ensure_roles() -> dict[str, Group]:
     """Create the groups, each with access to the Wagtail admin. Idempotent."""
-    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
     groups = {}
     for name in ALL_GROUPS:
         group, _created = Group.objects.get_or_create(name=name)

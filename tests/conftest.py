@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 from django.conf import settings
 
@@ -12,6 +13,16 @@ FRENCH = {
     "Newsroom": "Salle de presse",
     "News releases": "Communiqués de presse",
 }
+
+
+def pytest_configure(config):
+    """Compile the translation catalogues when a .po is newer than its .mo (make test does it too)."""
+    import polib
+
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            polib.pofile(str(po)).save_as_mofile(str(mo))
 
 
 def pytest_collection_modifyitems(config, items):

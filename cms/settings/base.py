@@ -16,6 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("NEWSROOM_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
@@ -133,6 +134,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Public media (posters, previews) are served by the web server; Django serves them only in development.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 # Broadcast masters never sit under MEDIA_URL: they live here and leave only through the download view.
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 # Uploads above 2.5 MB are streamed to a temporary file, never held in memory.

@@ -10,6 +10,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("SERVE_MEDIA", "true")
 os.environ.setdefault(
     "NEWSROOM_VAR_DIR", str(Path(tempfile.gettempdir()) / "newsroom-test-var")
 )

@@ -16,7 +16,9 @@ def timecode(seconds, fps=None) -> str:
     """Seconds as SMPTE HH:MM:SS:FF at the given frame rate (a Fraction, or 25 by default)."""
     if seconds is None or seconds == "":
         return ""
-    return seconds_to_timecode(seconds, fps if isinstance(fps, Fraction) else Fraction(fps or 25))
+    return seconds_to_timecode(
+        seconds, fps if isinstance(fps, Fraction) else Fraction(fps or 25)
+    )
 
 
 @register.filter
@@ -30,7 +32,10 @@ def duration(seconds) -> str:
     if hours:
         return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
+        return _("%(minutes)d min %(seconds)02d s") % {
+            "minutes": minutes,
+            "seconds": secs,
+        }
     return _("%(seconds)d s") % {"seconds": secs}
 
 
