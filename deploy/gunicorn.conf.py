@@ -1,0 +1,14 @@
+# gunicorn for the web process: `gunicorn -c deploy/gunicorn.conf.py cms.wsgi`.
+# Sync workers are enough: masters and clips leave through nginx (X-Accel-Redirect), never Python.
+import multiprocessing
+
+
+bind = "127.0.0.1:8001"
+workers = multiprocessing.cpu_count() * 2 + 1
+worker_class = "sync"
+timeout = 60
+# Uploads of broadcast masters stream to FILE_UPLOAD_TEMP_DIR; give them time.
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
