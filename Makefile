@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
 
