@@ -1,0 +1,77 @@
+"""allauth, fitted to the newsroom: wording, safe return paths, code timing, profile."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+# Views where "too many attempts" means "too many wrong codes", and what to do next.
+_TOO_MANY_WRONG_CODES = {
+    "account_email_verification_sent": _(
+        "Too many wrong codes: this code no longer works. "
+        "Log in again to receive a new code."
+    ),
+    "account_confirm_password_reset_code": _(
+        "Too many wrong codes: this code no longer works. "
+        "Choose “Forgot your password?” to receive a new code."
+    ),
+}
+
+
+def is_site_path(url: str | None) -> bool:
+    """Whether `url` is a plain path on this site ("/fr/news/"), never another host."""
+    if not url or not url.startswith("/") or url.startswith("//"):
+        return False
+    parts = urlsplit(url)
+    return not (parts.scheme or parts.netloc) and "\\" not in url
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    @property
+    def error_messages(self) -> dict[str, Any]:
+        messages = dict(DefaultAccountAdapter.error_messages)
+        request = context.request
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in _TOO_MANY_WRONG_CODES:
+            messages["too_many_login_attempts"] = _TOO_MANY_WRONG_CODES[match.url_name]
+        messages["rate_limited"] = _(
+            "You asked for a new code too recently. "
+            "Please wait %(seconds)d seconds, then try again."
+        ) % {"seconds": settings.NEWSROOM_CODE_RESEND_WAIT_SECONDS}
+        return messages
+
+    def is_safe_url(self, url: str) -> bool:
+        # Return pages are paths on this site only, never an outside address.
+        return is_site_path(url)
+
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+        user = super().save_user(request, user, form, commit=False)
+        user.organisation = form.cleaned_data.get("organisation", "").strip()
+        if commit:
+            user.save()
+        return user
+
+    def send_confirmation_mail(
+        self, request: HttpRequest, emailconfirmation, signup: bool
+    ) -> None:
+        state = getattr(emailconfirmation, "state", None)
+        if isinstance(state, dict):
+            # Each new code gets its own 30 minutes, counted from when it was sent
+            # (allauth counts from the first code; a resent one would inherit the rest).
+            state["at"] = time.time()
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("accounts:welcome")
