@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import ratelimit
 
@@ -25,6 +26,14 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     field_order = ["email", "organisation", "password1", "password2"]
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth links "Forgot your password?" here without the return page; the
+        # template gives the link that keeps it (accounts_tags.password_reset_url).
+        self.fields["password"].help_text = ""
 
 
 class ProfileForm(forms.Form):

@@ -27,7 +27,9 @@ class ReceivedMail:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"])
+        # Python folds a long encoded subject after "Subject:"; unfolding leaves a
+        # leading space that mail clients do not show.
+        return str(self.message["Subject"]).strip()
 
     @property
     def text(self) -> str:
