@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -72,6 +73,10 @@ class AccountAdapter(DefaultAccountAdapter):
             # (allauth counts from the first code; a resent one would inherit the rest).
             state["at"] = time.time()
         super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # The home page in the language the person was using.
+        return "/%s/" % get_language()
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:welcome")

@@ -14,7 +14,7 @@ from allauth.core import ratelimit
 from accounts.models import User
 
 
-ORGANISATION_HELP = _("Your newsroom, agency or media outlet (optional).")
+ORGANISATION_HELP = _("Your newsroom, agency or media outlet.")
 
 
 class SignupForm(AllauthSignupForm):

@@ -221,7 +221,6 @@ ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
 }
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:welcome"
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Verification and password reset by code: 30 minutes, 3 wrong codes and the code is dead.

@@ -56,9 +56,9 @@ def test_log_in_ignores_a_next_outside_the_site(client):
 def test_log_out_ends_the_session(client):
     client.force_login(VerifiedJournalistFactory())
 
-    response = client.post("/en/accounts/logout/")
+    response = client.post("/fr/accounts/logout/")
 
-    assert response["Location"] == "/"
+    assert response["Location"] == "/fr/"
     assert "_auth_user_id" not in client.session
 
 
