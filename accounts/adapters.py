@@ -47,6 +47,12 @@ class AccountAdapter(DefaultAccountAdapter):
         match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name in _TOO_MANY_WRONG_CODES:
             messages["too_many_login_attempts"] = _TOO_MANY_WRONG_CODES[match.url_name]
+        else:
+            # At log-in this is said both after failed passwords and while a new
+            # verification code may not be sent yet: one wording true for both.
+            messages["too_many_login_attempts"] = _(
+                "Too many attempts. Please wait a few minutes, then try again."
+            )
         messages["rate_limited"] = _(
             "You asked for a new code too recently. "
             "Please wait %(seconds)d seconds, then try again."

@@ -15,7 +15,7 @@ from accounts.factories import VerifiedJournalistFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Correct-Horse-42!"
-TOO_MANY = "Too many failed login attempts. Try again later."
+TOO_MANY = "Too many attempts. Please wait a few minutes, then try again."
 
 
 def log_in(client, email, password, **headers):
