@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
+
+from allauth.account.models import EmailAddress
 
 from accounts.models import NewsletterConsent, User
 
@@ -79,3 +82,26 @@ def read_unsubscribe_token(token: str) -> User | None:
     if user is None or user.email != data.get("email"):
         return None
     return user
+
+
+def anonymise_accounts() -> int:
+    """Replace every journalist's personal data with placeholders (staging copies only).
+
+    Staff accounts are left alone so the press office can still log in to the copy.
+    Returns how many accounts were anonymised.
+    """
+    journalists = User.objects.filter(is_staff=False, is_superuser=False)
+    count = 0
+    with transaction.atomic():
+        for user in journalists.iterator():
+            placeholder = "journalist-%d@example.invalid" % user.pk
+            user.email = placeholder
+            user.first_name = ""
+            user.last_name = ""
+            user.set_unusable_password()
+            user.save(update_fields=["email", "first_name", "last_name", "password"])
+            EmailAddress.objects.filter(user=user).update(email=placeholder)
+            count += 1
+        # Sessions may hold addresses (pending sign-ups, resets): drop them all.
+        Session.objects.all().delete()
+    return count
