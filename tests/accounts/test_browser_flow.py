@@ -40,6 +40,7 @@ TEXT = {
         "updated": "Your password has been updated",
         "return": "Return to the page you were on",
         "my_account": "My account",
+        "change_email": "Change e-mail address",
     },
     "fr": {
         "create": "Créer un compte",
@@ -54,6 +55,7 @@ TEXT = {
         "updated": "Votre mot de passe a été modifié",
         "return": "Revenir à la page où vous étiez",
         "my_account": "Mon compte",
+        "change_email": "Changer d’adresse e-mail",
     },
 }
 
@@ -224,6 +226,8 @@ def test_journey_by_keyboard_with_axe(
         )
         journey.activate("link", text["my_account"])
         journey.check_page("account")
+        journey.activate("link", text["change_email"])
+        journey.check_page("email")
         assert User.objects.get(email=email).check_password(NEW_PASSWORD)
     finally:
         context.close()

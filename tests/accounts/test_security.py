@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -201,3 +202,45 @@ def test_check_deploy_raises_nothing_about_sessions_or_csrf():
     ]
     assert [check for check in session_and_csrf_checks if check in output] == []
     assert "System check identified" in output or "no issues" in output
+
+
+def test_codes_are_random_and_in_the_unambiguous_alphabet():
+    from allauth.account.adapter import get_adapter
+
+    codes = {get_adapter().generate_email_verification_code() for _n in range(200)}
+    reset_codes = {get_adapter().generate_password_reset_code() for _n in range(200)}
+
+    assert len(codes) == 200
+    assert len(reset_codes) == 200
+    pattern = re.compile(r"^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$")
+    assert [code for code in codes | reset_codes if not pattern.match(code)] == []
+
+
+def test_log_in_page_says_the_same_for_unknown_address_and_wrong_password(client):
+    VerifiedJournalistFactory(email="ana@example.org")
+
+    wrong_password = log_in(Client(), "ana@example.org", "Wrong-Horse-42!")
+    unknown = log_in(Client(), "nobody@example.org", "Wrong-Horse-42!")
+
+    def normalise(response, email):
+        content = response.content.decode().replace(email, "EMAIL")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", content)
+
+    assert normalise(wrong_password, "ana@example.org") == normalise(
+        unknown, "nobody@example.org"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Email Addresses"), ("fr", "Adresses e-mail")]
+)
+def test_allauth_pages_we_do_not_restyle_use_the_site_layout(client, language, heading):
+    client.force_login(VerifiedJournalistFactory())
+
+    response = client.get("/%s/accounts/email/" % language)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="skip-link"' in content
+    assert "account-page--allauth" in content
+    assert heading in content
