@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -32,11 +34,22 @@ _TOO_MANY_WRONG_CODES = {
 
 
 def is_site_path(url: str | None) -> bool:
-    """Whether `url` is a plain path on this site ("/fr/news/"), never another host."""
+    """Whether `url` is a plain path on this site ("/fr/news/"), never another host.
+
+    Browsers drop tabs and newlines and read a backslash as a slash, so such
+    characters could turn a path into another host: any of them disqualifies it.
+    """
     if not url or not url.startswith("/") or url.startswith("//"):
         return False
+    if "\\" in url or any(
+        character.isspace() or unicodedata.category(character)[0] == "C"
+        for character in url
+    ):
+        return False
     parts = urlsplit(url)
-    return not (parts.scheme or parts.netloc) and "\\" not in url
+    return not (parts.scheme or parts.netloc) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts=None
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
