@@ -31,7 +31,13 @@ def build_newsletter_message(
     """
     user = consent.user
     link = unsubscribe_url(user=user, language=consent.language)
-    context = {"subject": subject, "text": text, "html": html, "unsubscribe_url": link}
+    context = {
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "unsubscribe_url": link,
+        "LANGUAGE_CODE": consent.language,
+    }
     with translation.override(consent.language):
         body = render_to_string("emails/newsletter_issue.txt", context)
         html_body = render_to_string("emails/newsletter_issue.html", context)

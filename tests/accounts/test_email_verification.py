@@ -208,6 +208,7 @@ def test_verification_mail_is_in_the_sign_up_language(client, smtp_server):
     assert "Merci d’avoir créé un compte sur notre salle de presse." in mail.text
     assert "Le code expire au bout de 30 minutes." in mail.html
     assert mail.code in mail.html
+    assert '<html lang="fr">' in mail.html
     response = client.get("/fr/accounts/confirm-email/")
     assert (
         "Consultez votre messagerie et saisissez le code de vérification"

@@ -114,6 +114,8 @@ def test_newsletter_mail_carries_a_one_click_link_that_works_without_logging_in(
     assert mail.message["List-Unsubscribe"].strip() == "<http://testserver%s>" % link
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link in mail.html
+    assert '<html lang="fr">' in mail.html
+    assert "Se désabonner en un clic" in mail.html
 
     # when: opening the link shows the button, and nothing changes yet
     page = client.get(link)
