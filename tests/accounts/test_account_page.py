@@ -119,3 +119,40 @@ def test_password_change_applies_the_policy_and_keeps_this_session(client):
     # the session key changes on password change; this session stays logged in
     assert client.session.session_key != key_before
     assert client.get("/en/accounts/profile/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "source"),
+    [
+        (
+            "en",
+            "The password of your newsroom account has just been changed.",
+            "IP address: 127.0.0.1",
+        ),
+        (
+            "fr",
+            "Le mot de passe de votre compte sur la salle de presse vient d’être changé.",
+            "Adresse IP\u00a0: 127.0.0.1",
+        ),
+    ],
+)
+def test_password_change_sends_a_notice_with_where_it_came_from(
+    client, smtp_server, language, sentence, source
+):
+    user = VerifiedJournalistFactory(email="ana@example.org")
+    client.force_login(user)
+
+    client.post(
+        "/%s/accounts/password/change/" % language,
+        {
+            "oldpassword": "Correct-Horse-42!",
+            "password1": "New-Battery-9#",
+            "password2": "New-Battery-9#",
+        },
+    )
+
+    [notice] = smtp_server.wait_for("ana@example.org")
+    assert sentence in notice.text
+    assert source in notice.text
+    assert sentence in notice.html
+    assert '<html lang="%s">' % language in notice.html
