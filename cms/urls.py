@@ -27,6 +27,7 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
     path("", include(wagtail_urls)),

@@ -215,3 +215,63 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- accounts (journalist accounts, django-allauth) ---
+# https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+}
+ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:welcome"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Verification and password reset by code: 30 minutes, 3 wrong codes and the code is dead.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 30 * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
+# "Send a new code" may be used this many times per verification.
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = 3
+# The pending log-in (between sign-up and the right code) outlives every code it may get.
+ACCOUNT_LOGIN_TIMEOUT = (
+    ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND + 1
+) * ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 30 * 60
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
+# Codes: 8 characters from allauth's unambiguous alphabet (secrets-backed), shown as XXXX-XXXX.
+ALLAUTH_USER_CODE_FORMAT = {"length": 8, "dashed": True}
+# The reset form sends the same mail-shaped answer for unknown addresses (no enumeration).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+# How long a person waits between two "send a new code" (verification and reset).
+NEWSROOM_CODE_RESEND_WAIT_SECONDS = 60
+# https://docs.allauth.org/en/latest/account/rate_limits.html
+ACCOUNT_RATE_LIMITS = {
+    "confirm_email": f"1/{NEWSROOM_CODE_RESEND_WAIT_SECONDS}s/key",
+    "reset_password": f"20/m/ip,1/{NEWSROOM_CODE_RESEND_WAIT_SECONDS}s/key",
+    "login_failed": "10/m/ip,5/300s/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+}
+# Rate limits count the client address set by our own proxies only; a forged
+# X-Forwarded-For from the client is ignored. Set to the number of proxies in front.
+# https://docs.allauth.org/en/latest/common/configuration.html
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# The Wagtail admin log-in goes through allauth's throttled authentication too.
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+# The client's composition policy, plus Django's common-password and similarity checks.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.validators.PasswordPolicyValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# https://docs.djangoproject.com/en/5.2/ref/settings/#session-cookie-samesite
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
