@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import Locale, Page, Site
 
@@ -46,17 +45,6 @@ def ensure_site_tree(
     }
     source_locale = locales[settings.LANGUAGE_CODE]
     root = Page.get_first_root_node()
-    if (
-        root is None
-    ):  # a flushed database (transactional tests) has lost the root that migrations made
-        root = Page.add_root(
-            instance=Page(
-                title="Root",
-                slug="root",
-                locale=source_locale,
-                content_type=ContentType.objects.get_for_model(Page),
-            )
-        )
 
     for page in root.get_children():
         if not isinstance(page.specific, HomePage):

@@ -6,7 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 from news.factories import build_release, translate_release
 
 
-pytestmark = pytest.mark.browser
+# serialized_rollback: the live server needs committed data, and the flush that follows a transactional
+# test would otherwise take the page tree's root and the content types made by migrations with it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -21,7 +23,7 @@ def blocking_violations(page) -> list[str]:
 
 
 @pytest.fixture
-def published_release(transactional_db, site_tree):
+def published_release(site_tree):
     release = build_release(site_tree.news)
     french = translate_release(release, site_tree.locales["fr"])
     return release, french
