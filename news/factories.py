@@ -1,6 +1,6 @@
 import datetime
 
-from wagtail import blocks
+from wagtail.rich_text import RichText
 
 import factory
 import wagtail_factories
@@ -47,9 +47,7 @@ class NewsReleasePageFactory(wagtail_factories.PageFactory):
     place = "Brussels"
     lead = "The Secretary General met the heads of the allied intelligence services."
     body = factory.LazyFunction(
-        lambda: [
-            ("paragraph", blocks.RichText("<p>The committees met at headquarters.</p>"))
-        ]
+        lambda: [("paragraph", RichText("<p>The committees met at headquarters.</p>"))]
     )
 
     class Meta:
