@@ -5,13 +5,17 @@ from django.views.i18n import set_language
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from news.sitemaps import LocalisedPagesSitemap
 
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalisedPagesSitemap}}),
 ]
 
 if settings.DEBUG:
@@ -24,5 +28,6 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
+    path("feeds/", include("news.urls")),
     path("", include(wagtail_urls)),
 )

@@ -16,6 +16,11 @@ from news.workflow import ensure_release_workflow
 @pytest.fixture
 def editorial(site_tree):
     """The site tree, the press office groups and the "Release review" workflow."""
+    # wagtail-localize publishes translated pages on commit, which a test transaction never does.
+    for language in ("fr",):
+        for page in (site_tree.home_in(language), site_tree.news_in(language)):
+            if not page.live:
+                page.get_latest_revision().publish()
     groups = ensure_roles()
     ensure_release_workflow()
     site_tree.groups = groups
