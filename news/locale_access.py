@@ -62,12 +62,53 @@ class TranslatorLocaleMiddleware:
         if match is None or not match.namespace:
             return
         user = getattr(request, "user", None)
-        if user is None or (allowed := allowed_locales(user)) is None:
+        if user is None:
+            return
+        if match.namespace == "wagtail_localize" and not _may_publish_through_localize(
+            request, match
+        ):
+            raise PermissionDenied
+        if (allowed := allowed_locales(user)) is None:
             return
         for language in _languages_touched(request, match):
             if language not in allowed:
                 raise PermissionDenied
         return
+
+
+def _may_publish_through_localize(request, match) -> bool:
+    """wagtail-localize can publish pages without asking: only for those who may publish them.
+
+    "Sync translated pages" with "publish" and "convert to alias" put content live; without this
+    check an officer could publish a translation without review.
+    """
+    from wagtail_localize.models import TranslationSource
+
+    if request.method != "POST":
+        return True
+    if match.url_name == "convert_to_alias":
+        page = Page.objects.filter(pk=match.kwargs.get("page_id")).first()
+        return page is None or page.permissions_for_user(request.user).can_publish()
+    if match.url_name == "update_translations" and request.POST.get(
+        "publish_translations"
+    ):
+        source = TranslationSource.objects.filter(
+            pk=match.kwargs.get("translation_source_id")
+        ).first()
+        if source is None or not issubclass(
+            source.specific_content_type.model_class(), Page
+        ):
+            return True
+        targets = Page.objects.filter(
+            translation_key=source.object_id,
+            locale_id__in=source.translations.filter(enabled=True).values(
+                "target_locale_id"
+            ),
+        )
+        return all(
+            page.permissions_for_user(request.user).can_publish() for page in targets
+        )
+    return True
 
 
 def _languages_touched(request, match) -> list[str]:
@@ -87,6 +128,18 @@ def _languages_touched(request, match) -> list[str]:
         if "parent_page_id" in kwargs:
             return [NOT_A_TRANSLATION]
         return []
+    if namespace == "wagtailmedia":
+        # wagtailmedia's own views of the video library
+        if "media_id" in kwargs and url_name in {"edit", "delete"}:
+            from media_assets.models import Video
+
+            video = (
+                Video.objects.filter(pk=kwargs["media_id"])
+                .select_related("locale")
+                .first()
+            )
+            return _instance_languages(video)
+        return [NOT_A_TRANSLATION] if url_name in {"add", "chooser_upload"} else []
     model = _snippet_model(namespace)
     if model is None or url_name in READ_ONLY_SNIPPET_VIEWS:
         return []

@@ -94,8 +94,9 @@ COLLECTION_PERMISSIONS = {
     OFFICERS: _LIBRARY,
     REVIEWERS: _LIBRARY,
     MANAGERS: _LIBRARY,
-    TRANSLATORS_FR: ["wagtailimages.choose_image"],
-    TRANSLATORS_EN: ["wagtailimages.choose_image"],
+    # The video library's edit view (a snippet view of wagtailmedia's model) checks these.
+    TRANSLATORS_FR: ["wagtailimages.choose_image", "wagtailmedia.change_media"],
+    TRANSLATORS_EN: ["wagtailimages.choose_image", "wagtailmedia.change_media"],
 }
 
 
