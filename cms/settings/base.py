@@ -222,3 +222,6 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Embargo: Wagtail scheduled publishing runs every minute (Celery beat in cms/celery.py; `make run`).
 NEWS_FEED_SIZE = 30
+# Posters and previews go through news.media_gate; behind nginx, set this to the `internal`
+# location that aliases MEDIA_ROOT (e.g. /protected-media/) so nginx sends the bytes.
+NEWS_PROTECTED_MEDIA_PREFIX = env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")
