@@ -47,7 +47,9 @@ class NewsReleasePageFactory(wagtail_factories.PageFactory):
     place = "Brussels"
     lead = "The Secretary General met the heads of the allied intelligence services."
     body = factory.LazyFunction(
-        lambda: [("paragraph", RichText("<p>The committees met at headquarters.</p>"))]
+        lambda: [
+            ("paragraph", RichText("<p>The committees met at headquarters.</p>"))
+        ]
     )
 
     class Meta:
