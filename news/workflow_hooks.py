@@ -23,17 +23,20 @@ def register_workflow_admin_urls():
 
 
 def submit_translation_button(page, user, view_name=None, next_url=None):
+    """Explorer and header button; one query per release row (no query for other pages)."""
     from wagtail_localize.models import Translation
 
+    from news.models import NewsReleasePage
+
+    if page.specific_class is not NewsReleasePage:
+        return
     # Only translations synced by wagtail-localize: other pages have Wagtail's own "Submit for review".
     is_synced_translation = Translation.objects.filter(
         source__object_id=page.translation_key,
         target_locale_id=page.locale_id,
         enabled=True,
     ).exists()
-    if not is_synced_translation or page.workflow_in_progress:
-        return
-    if not page.permissions_for_user(user).can_edit():
+    if not is_synced_translation or not page.permissions_for_user(user).can_edit():
         return
     yield Button(
         _("Submit translation for review"),

@@ -25,6 +25,10 @@ from tests.workflow.test_roles import draft_release, live_release
 from tests.workflow.test_workflow import workflow_action_url
 
 
+# The French news explorer with three translated releases: Wagtail makes 54 queries; the
+# "Submit translation for review" button adds one per release row (measured 2026-11-24).
+EXPLORER_QUERIES = 57
+
 FRENCH = {
     "Allies meet the heads of intelligence": "Les Alliés rencontrent les chefs du renseignement",
     "The Secretary General met them in Brussels.": "Le Secrétaire général les a reçus à Bruxelles.",
@@ -459,3 +463,27 @@ class TestTranslatorLimits:
             title,
             "Arrivals and the opening of the meeting at headquarters.",
         )
+
+
+def test_translator_finds_submit_for_review_in_the_explorer(
+    editorial, people, django_assert_num_queries
+):
+    # given: two English releases translated into French, one not translated
+    explore_url = reverse("wagtailadmin_explore", args=[editorial.news_in("fr").pk])
+    french_pages = []
+    for title in ("First release", "Second release", "Third release"):
+        release = live_release(editorial.news, title=title)
+        start_french_translation(release, people["officer"], editorial.locales["fr"])
+        french_pages.append(release.get_translation(editorial.locales["fr"]))
+    translator = client_for(people["translator"])
+    translator.get(explore_url)  # warm caches
+
+    # when
+    with django_assert_num_queries(EXPLORER_QUERIES):
+        response = translator.get(explore_url)
+
+    # then
+    content = response.content.decode()
+    for page in french_pages:
+        assert reverse("news_submit_translation_for_review", args=[page.pk]) in content
+    assert content.count("Submit translation for review") == len(french_pages)
