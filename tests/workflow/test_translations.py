@@ -16,7 +16,7 @@ import pytest
 
 from core.translation import translate_with
 from media_assets.factories import ShotFactory
-from news.factories import SpeakerFactory
+from news.factories import SpeakerFactory, TopicFactory
 from news.models import NewsReleasePage, Speaker
 from news.roles import OFFICERS, REVIEWERS, TRANSLATORS_EN, TRANSLATORS_FR
 from tests.workflow.conftest import member
@@ -206,6 +206,7 @@ def test_officer_cannot_publish_translations_through_sync(
 def test_speaker_topic_video_and_shots_translate_into_french(editorial, people):
     # given
     speaker = SpeakerFactory(name="Mark Rutte", title="Secretary General")
+    topic = TopicFactory(name="Emerging technologies")
     shot = ShotFactory(description="Wide shot of the meeting room")
     video = shot.video
     officer = client_for(people["officer"])
@@ -213,7 +214,11 @@ def test_speaker_topic_video_and_shots_translate_into_french(editorial, people):
     french_locale = editorial.locales["fr"]
 
     # when: an officer starts the translations, the translator translates them
-    for model_name, instance in (("speaker", speaker), ("video", video)):
+    for model_name, instance in (
+        ("speaker", speaker),
+        ("topic", topic),
+        ("video", video),
+    ):
         app_label = instance._meta.app_label
         response = officer.post(
             reverse(
@@ -225,10 +230,11 @@ def test_speaker_topic_video_and_shots_translate_into_french(editorial, people):
         assert response.status_code == 302
     wording = {
         "Secretary General": "Secrétaire général",
+        "Emerging technologies": "Technologies émergentes",
         "Wide shot of the meeting room": "Plan large de la salle de réunion",
         video.description: "L’arrivée et l’ouverture de la réunion au siège.",
     }
-    for instance in (speaker, video):
+    for instance in (speaker, topic, video):
         translation = Translation.objects.get(
             source__object_id=instance.translation_key, target_locale=french_locale
         )
@@ -250,6 +256,7 @@ def test_speaker_topic_video_and_shots_translate_into_french(editorial, people):
     # then
     french_speaker = speaker.get_translation(french_locale)
     french_video = video.get_translation(french_locale)
+    assert topic.get_translation(french_locale).name == "Technologies émergentes"
     assert (french_speaker.name, french_speaker.title) == (
         "Mark Rutte",
         "Secrétaire général",

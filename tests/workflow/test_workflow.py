@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.urls import reverse
 
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import TaskState, Workflow, WorkflowState
 from wagtail.users.models import UserProfile
 
 from news.models import NewsReleasePage
@@ -169,3 +172,23 @@ def test_officer_cannot_approve_or_reject(editorial):
     assert (reject.status_code, reject.url) == (302, "/admin/")
     assert TaskState.objects.get(pk=task_state.pk).status == "in_progress"
     assert NewsReleasePage.objects.get(pk=page.pk).live is False
+
+
+def test_ensure_editorial_setup_command_sets_up_groups_and_workflow(site_tree):
+    # given
+    out = StringIO()
+
+    # when
+    call_command("ensure_editorial_setup", stdout=out)
+    call_command("ensure_editorial_setup", stdout=out)
+
+    # then
+    assert (
+        out.getvalue().splitlines()
+        == [
+            "5 groups set up; workflow 'Release review' on 2 news sections.",
+        ]
+        * 2
+    )
+    assert Workflow.objects.filter(name=WORKFLOW_NAME).count() == 1
+    assert site_tree.news_in("fr").get_workflow().name == WORKFLOW_NAME
