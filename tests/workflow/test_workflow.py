@@ -192,3 +192,28 @@ def test_ensure_editorial_setup_command_sets_up_groups_and_workflow(site_tree):
     )
     assert Workflow.objects.filter(name=WORKFLOW_NAME).count() == 1
     assert site_tree.news_in("fr").get_workflow().name == WORKFLOW_NAME
+
+
+def test_rejection_mail_is_in_the_authors_language(editorial, smtp_server):
+    # given: a French-speaking officer
+    officer = member(OFFICERS, email="agent@example.org")
+    profile = UserProfile.get_for_user(officer)
+    profile.preferred_language = "fr"
+    profile.save()
+    reviewer = member(REVIEWERS, email="reviewer@example.org")
+    page = draft_release(editorial.news, title="Réunion des Alliés")
+    task_state = submit(page, officer)
+
+    # when
+    client_for(reviewer).post(
+        workflow_action_url(page, "reject", task_state),
+        {"comment": "Ajoutez la deuxième citation."},
+    )
+
+    # then
+    [mail] = smtp_server.to("agent@example.org")
+    text = body_text(mail)
+    assert "Réunion des Alliés" in mail["Subject"]
+    assert "Ajoutez la deuxième citation." in text
+    assert "Salut" in text  # Wagtail's French greeting
+    assert "Hello" not in text
