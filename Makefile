@@ -39,12 +39,17 @@ messages: $(VENV)/.installed ## Extract translatable strings into locale/fr
 setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ensure_editorial_setup
 
 seed: setup system-deps ## Demo content and demo users (idempotent)
 	$(PY) manage.py seed_demo
 
-run: seed ## Set everything up and serve on 127.0.0.1:$PORT
+run: seed ## Set everything up and serve on 127.0.0.1:$PORT (embargoes lift every minute)
+	$(PY) manage.py publish_scheduled_loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+beat: $(VENV)/.installed ## Celery beat (production-like scheduled publishing; needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A cms beat --loglevel=info
 
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
@@ -60,4 +65,4 @@ format: $(VENV)/.installed ## ruff format and fix
 bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
 	$(PY) bench/pages.py
 
-.PHONY: help system-deps compilemessages messages setup seed run test lint format bench
+.PHONY: help system-deps compilemessages messages setup seed run beat test lint format bench

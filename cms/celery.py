@@ -9,3 +9,12 @@ app = Celery("cms")
 # Every Celery setting lives in Django settings under the CELERY_ namespace.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Embargoes lift on time: Wagtail's scheduled publishing runs every minute (run `celery beat`).
+app.conf.beat_schedule = {
+    "publish-scheduled-pages": {
+        "task": "news.tasks.publish_scheduled_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}

@@ -1,17 +1,32 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from news import media_gate
+from news.sitemaps import LocalisedPagesSitemap
 
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalisedPagesSitemap}}),
+    # Posters and previews of embargoed videos: before the plain file serving (news.media_gate).
+    re_path(
+        r"^%s(?P<kind>images|original_images)/(?P<name>.+)$"
+        % settings.MEDIA_URL.lstrip("/"),
+        media_gate.serve_image,
+    ),
+    re_path(
+        r"^%spreviews/(?P<name>.+)$" % settings.MEDIA_URL.lstrip("/"),
+        media_gate.serve_preview,
+    ),
 ]
 
 if settings.DEBUG:
@@ -30,5 +45,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
+    path("feeds/", include("news.urls")),
     path("", include(wagtail_urls)),
 )

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    Orderable,
+    Page,
+    PageManager,
+    TranslatableMixin,
+)
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -188,3 +194,33 @@ class ReleaseVideo(TranslatableMixin, Orderable):
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("linked video")
         verbose_name_plural = _("linked videos")
+
+
+class ReleaseReviewTask(AbstractGroupApprovalTask):
+    """Wagtail's group approval, except that a rejection ("Request changes") must say why.
+
+    The comment travels to the author in Wagtail's rejection e-mail.
+    """
+
+    def get_form_for_action(self, action):
+        if action == "reject":
+            from news.workflow import RejectionCommentForm
+
+            return RejectionCommentForm
+        return super().get_form_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # The edit view passes the modal's data straight through: refuse a rejection with no reason.
+        if action_name == "reject" and not str(kwargs.get("comment") or "").strip():
+            return None
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Reviewers approve (publish or schedule) or request changes with a comment"
+        )
+
+    class Meta:
+        verbose_name = _("release review task")
+        verbose_name_plural = _("release review tasks")

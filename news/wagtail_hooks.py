@@ -28,3 +28,5 @@ class NewsSnippetsGroup(SnippetViewSetGroup):
 
 
 register_snippet(NewsSnippetsGroup)
+
+import news.workflow_hooks  # noqa: E402, F401  (the editorial workflow's hooks)

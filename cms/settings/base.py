@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "news.locale_access.TranslatorLocaleMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -275,3 +276,15 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# --- editorial workflow, embargo, feeds ---
+# Reviewers and authors get Wagtail's workflow e-mails (in their admin language), as text and HTML.
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# An approved release edited again goes back through review.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Embargo: Wagtail scheduled publishing runs every minute (Celery beat in cms/celery.py; `make run`).
+NEWS_FEED_SIZE = 30
+# Posters and previews go through news.media_gate; behind nginx, set this to the `internal`
+# location that aliases MEDIA_ROOT (e.g. /protected-media/) so nginx sends the bytes.
+NEWS_PROTECTED_MEDIA_PREFIX = env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")

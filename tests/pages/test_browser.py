@@ -8,7 +8,10 @@ from news.factories import build_release, translate_release
 
 # serialized_rollback: the live server needs committed data, and the flush that follows a transactional
 # test would otherwise take the page tree's root and the content types made by migrations with it.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 

@@ -36,6 +36,7 @@ from news.models import (
     Speaker,
     Topic,
 )
+from news.workflow import ensure_release_workflow
 
 
 DEMO_USERS = [
@@ -111,6 +112,8 @@ class Command(BaseCommand):
             self.release(data, tree.news, french, topics, speakers, videos)
 
         credentials = self.users()
+        # After the news sections exist: the review workflow attaches to each locale's one.
+        ensure_release_workflow()
         self.report(credentials)
 
     # Records -------------------------------------------------------------------------------------

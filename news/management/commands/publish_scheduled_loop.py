@@ -1,0 +1,39 @@
+import logging
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run Wagtail's publish_scheduled every --interval seconds until stopped. "
+        "Development only (`make run` starts it); production runs it from Celery beat."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60.0)
+        parser.add_argument(
+            "--iterations",
+            type=int,
+            default=0,
+            help="Stop after this many runs (0: never).",
+        )
+
+    def handle(self, *args, interval, iterations, **options):
+        done = 0
+        while True:
+            try:
+                call_command("publish_scheduled", verbosity=0)
+            except Exception:
+                # A database hiccup must not stop embargoes lifting for the rest of the session.
+                logger.exception(
+                    "Scheduled publishing failed; retrying in %s s", interval
+                )
+            done += 1
+            if iterations and done >= iterations:
+                return
+            time.sleep(interval)
