@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from wagtail.models import Locale, Page
 
@@ -61,6 +62,8 @@ class TranslatorLocaleMiddleware:
         match = request.resolver_match
         if match is None or not match.namespace:
             return
+        if not request.path.startswith(reverse("wagtailadmin_home")):
+            return  # the public site (accounts, search, pages) never needs the check
         user = getattr(request, "user", None)
         if user is None:
             return

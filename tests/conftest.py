@@ -37,6 +37,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Wagtail caches site root paths and renditions by id: never let one test see another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     """Each test writes its uploads, posters and masters under its own temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"

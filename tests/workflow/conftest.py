@@ -5,8 +5,6 @@ import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
-from django.core.cache import cache
-
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -18,14 +16,6 @@ from news.workflow import ensure_release_workflow
 @pytest.fixture
 def editorial(site_tree):
     """The site tree, the press office groups and the "Release review" workflow."""
-    # Wagtail caches renditions (and site root paths) in the default cache, which outlives the
-    # rolled-back rows and the deleted files of earlier tests.
-    cache.clear()
-    # wagtail-localize publishes translated pages on commit, which a test transaction never does.
-    for language in ("fr",):
-        for page in (site_tree.home_in(language), site_tree.news_in(language)):
-            if not page.live:
-                page.get_latest_revision().publish()
     groups = ensure_roles()
     ensure_release_workflow()
     site_tree.groups = groups

@@ -21,19 +21,18 @@ def parse(response) -> ElementTree.Element:
 
 
 @pytest.fixture
-def releases(editorial, django_capture_on_commit_callbacks):
+def releases(editorial):
     """Three live English releases, the first translated into French, and one English draft."""
     english = [
         NewsReleasePageFactory(parent=editorial.news, title="English release %d" % n)
         for n in range(3)
     ]
     NewsReleasePageFactory(parent=editorial.news, title="English draft", live=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        french = translate_with(
-            english[0],
-            editorial.locales["fr"],
-            lambda text: "Communiqué en français" if text == english[0].title else text,
-        )
+    french = translate_with(
+        english[0],
+        editorial.locales["fr"],
+        lambda text: "Communiqué en français" if text == english[0].title else text,
+    )
     return english, NewsReleasePage.objects.get(pk=french.pk)
 
 

@@ -105,18 +105,15 @@ def french_staff(editorial):
     return people
 
 
-def test_french_admin_and_site_show_no_english_string_of_ours(
-    editorial, french_staff, django_capture_on_commit_callbacks
-):
+def test_french_admin_and_site_show_no_english_string_of_ours(editorial, french_staff):
     # given: a live English release, its French translation submitted for review
     catalogue = own_catalogue()
     release = NewsReleasePageFactory(parent=editorial.news, title="Allies meet")
-    with django_capture_on_commit_callbacks(execute=True):
-        translate_with(
-            NewsReleasePageFactory(parent=editorial.news, title="Live one"),
-            editorial.locales["fr"],
-            lambda text: "Les Alliés" if text == "Live one" else text,
-        )
+    translate_with(
+        NewsReleasePageFactory(parent=editorial.news, title="Live one"),
+        editorial.locales["fr"],
+        lambda text: "Les Alliés" if text == "Live one" else text,
+    )
     start_french_translation(release, french_staff["officer"], editorial.locales["fr"])
     french = release.get_translation(editorial.locales["fr"])
     translator = client_for(french_staff["translator"])

@@ -277,17 +277,16 @@ class TestTranslatorLimits:
     """A French translator opens and edits French translations, and nothing else."""
 
     @pytest.fixture
-    def setting(self, editorial, people, django_capture_on_commit_callbacks):
+    def setting(self, editorial, people):
         english_release = draft_release(editorial.news, title="English source")
         french_speaker = SpeakerFactory(
             name="Jean Dupont", title="Porte-parole", locale=editorial.locales["fr"]
         )
-        with django_capture_on_commit_callbacks(execute=True):
-            english_speaker = translate_with(
-                french_speaker,
-                editorial.locales["en"],
-                lambda text: {"Porte-parole": "Spokesperson"}.get(text, text),
-            )
+        english_speaker = translate_with(
+            french_speaker,
+            editorial.locales["en"],
+            lambda text: {"Porte-parole": "Spokesperson"}.get(text, text),
+        )
         french_release = translate_with(
             english_release, editorial.locales["fr"], lambda text: text, publish=False
         )
