@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from media_assets import ffmpeg
+from media_assets.choices import ProcessingError
 from media_assets.timecode import (
     TimecodeError,
     is_drop_frame_rate,
@@ -60,6 +64,8 @@ class VideoForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._previous_master = self.instance.file.name if self.instance.pk else ""
+        if "file" in self.fields:
+            self.fields["file"].error_messages["empty"] = ProcessingError.EMPTY.label
         if self.instance.pk and "file" in self.fields:
             # The current master stays when the field is left empty.
             self.fields["file"].required = False
@@ -67,15 +73,20 @@ class VideoForm(WagtailAdminModelForm):
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if (
-            uploaded is not None
-            and hasattr(uploaded, "size")
-            and "file" in self.changed_data
-            and uploaded.size == 0
+            uploaded is None
+            or not hasattr(uploaded, "size")
+            or "file" not in self.changed_data
         ):
-            raise ValidationError(
-                _("The file is empty (0 bytes). Upload the master again."),
-                code="empty",
-            )
+            return uploaded
+        # ffprobe reads the upload where Django streamed it (0.07 s even for GBs), so a file
+        # that is not a usable video is refused at once and never replaces anything.
+        try:
+            _probe_upload(uploaded)
+        except ffmpeg.MediaError as error:
+            if error.code in REFUSED_AT_UPLOAD:
+                raise ValidationError(
+                    ProcessingError(error.code).label, code=error.code
+                ) from None
         return uploaded
 
     @property
@@ -88,6 +99,27 @@ class VideoForm(WagtailAdminModelForm):
         if self.master_changed:
             place_upload(video=self.instance, previous_name=self._previous_master)
         return super().save(commit=commit)
+
+
+REFUSED_AT_UPLOAD = {
+    ProcessingError.EMPTY,
+    ProcessingError.NOT_VIDEO,
+    ProcessingError.AUDIO_ONLY,
+    ProcessingError.DAMAGED,
+}
+
+
+def _probe_upload(uploaded) -> ffmpeg.ProbeResult:
+    if hasattr(uploaded, "temporary_file_path"):
+        return ffmpeg.probe(Path(uploaded.temporary_file_path()))
+    # Small uploads (under FILE_UPLOAD_MAX_MEMORY_SIZE) are in memory: probe a copy on disk.
+    suffix = Path(uploaded.name or "").suffix[:8]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        for chunk in uploaded.chunks():
+            copy.write(chunk)
+        copy.flush()
+        uploaded.seek(0)
+        return ffmpeg.probe(Path(copy.name))
 
 
 class TimecodeField(forms.CharField):

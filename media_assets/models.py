@@ -13,6 +13,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 from wagtailmedia.models import AbstractMedia, MediaType
 
+from media_assets.choices import ProcessingError, ProcessingState, ScanType
 from media_assets.forms import MasterFileInput, VideoForm
 from media_assets.panels import ProcessingPanel, ShotListPanel
 from media_assets.storage import get_private_storage
@@ -45,56 +46,6 @@ TECHNICAL_FIELDS = [
     "processing_error_detail",
     "processed_at",
 ]
-
-
-class ProcessingState(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    PROCESSING = "processing", _("processing")
-    READY = "ready", _("ready")
-    FAILED = "failed", _("failed")
-
-
-class ScanType(models.TextChoices):
-    PROGRESSIVE = "progressive", _("progressive")
-    INTERLACED_TFF = "interlaced_tff", _("interlaced, top field first")
-    INTERLACED_BFF = "interlaced_bff", _("interlaced, bottom field first")
-
-
-class ProcessingError(models.TextChoices):
-    """Why processing failed; the admin shows the sentence, in the editor's language."""
-
-    EMPTY = "empty", _("The file is empty (0 bytes). Upload the master again.")
-    NOT_VIDEO = (
-        "not_video",
-        _(
-            "This file is not a video in an accepted format. Upload an MP4, MOV or MXF master."
-        ),
-    )
-    AUDIO_ONLY = (
-        "audio_only",
-        _("This file has no video stream: it is audio only. Upload a video master."),
-    )
-    DAMAGED = (
-        "damaged",
-        _(
-            "The file is damaged or truncated: ffmpeg could not read it to the end. "
-            "Upload a complete copy of the master."
-        ),
-    )
-    TIMEOUT = (
-        "timeout",
-        _(
-            "Processing took too long and was stopped. Run it again, or upload a shorter master."
-        ),
-    )
-    MISSING = "missing", _("The master file is missing from storage. Upload it again.")
-    UNEXPECTED = (
-        "unexpected",
-        _(
-            "Processing failed for a reason we did not expect. Run it again; if it fails again, "
-            "tell the technical team."
-        ),
-    )
 
 
 class VideoQuerySet(models.QuerySet):

@@ -44,7 +44,9 @@ class VideoSaveMixin:
 
 
 class VideoCreateView(VideoSaveMixin, CreateView):
-    pass
+    def save_instance(self):
+        self.form.instance.uploaded_by_user = self.request.user
+        return super().save_instance()
 
 
 class VideoEditView(VideoSaveMixin, EditView):

@@ -212,3 +212,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- video library (media_assets) ---
+# Broadcast masters we accept (the content is checked with ffprobe as well).
+WAGTAILMEDIA["VIDEO_EXTENSIONS"] = ["mp4", "m4v", "mov", "mxf"]
+# The Celery queue of video processing, and limits of each ffmpeg/ffprobe run
+# (see media_assets/conf.py for the defaults and the figures behind them).
+NEWSROOM_MEDIA_QUEUE = env.str("NEWSROOM_MEDIA_QUEUE", default="media")
+NEWSROOM_FFMPEG_MEMORY_LIMIT = env.int(
+    "NEWSROOM_FFMPEG_MEMORY_LIMIT", default=3 * 1024**3
+)

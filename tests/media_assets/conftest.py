@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.factories import UserFactory
 from cms.celery import app as celery_app
 
 
@@ -10,3 +11,11 @@ def _inline_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def admin_client(client, site_tree):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    client.user = user
+    return client
