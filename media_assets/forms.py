@@ -61,8 +61,9 @@ class MasterFileInput(forms.FileInput):
 class VideoForm(WagtailAdminModelForm):
     """The video's admin form: a new master is set aside until processed (see services)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, interrupted_upload=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.interrupted_upload = interrupted_upload
         self._previous_master = self.instance.file.name if self.instance.pk else ""
         if "file" in self.fields:
             self.fields["file"].error_messages["empty"] = ProcessingError.EMPTY.label
@@ -88,6 +89,18 @@ class VideoForm(WagtailAdminModelForm):
                     ProcessingError(error.code).label, code=error.code
                 ) from None
         return uploaded
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.interrupted_upload:
+            raise ValidationError(
+                _(
+                    "The upload was interrupted before the whole file arrived, so nothing "
+                    "was saved. Upload the file again."
+                ),
+                code="interrupted",
+            )
+        return cleaned_data
 
     @property
     def master_changed(self) -> bool:

@@ -25,9 +25,16 @@ from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from media_assets import services
 from media_assets.models import ProcessingState, Video
+from media_assets.uploads import interrupted_uploads
 
 
 class VideoSaveMixin:
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST":
+            kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
+        return kwargs
+
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:

@@ -222,3 +222,10 @@ NEWSROOM_MEDIA_QUEUE = env.str("NEWSROOM_MEDIA_QUEUE", default="media")
 NEWSROOM_FFMPEG_MEMORY_LIMIT = env.int(
     "NEWSROOM_FFMPEG_MEMORY_LIMIT", default=3 * 1024**3
 )
+# Uploads: a first handler notices files cut off mid-upload (media_assets.uploads), then
+# Django's own: small files in memory, anything over FILE_UPLOAD_MAX_MEMORY_SIZE to disk.
+FILE_UPLOAD_HANDLERS = [
+    "media_assets.uploads.InterruptedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
