@@ -44,6 +44,13 @@ class ProcessingError(models.TextChoices):
             "Processing took too long and was stopped. Run it again, or upload a shorter master."
         ),
     )
+    LIMIT = (
+        "limit",
+        _(
+            "Processing needed more memory than it is allowed and was stopped. "
+            "Ask the technical team to raise the limit."
+        ),
+    )
     MISSING = "missing", _("The master file is missing from storage. Upload it again.")
     UNEXPECTED = (
         "unexpected",

@@ -32,8 +32,9 @@ def preview_timeout(duration: float) -> float:
 
     The preview of a 10-minute 1080p25 master took 112 s (0.19x real time) on 2 vCPUs.
     """
+    floor = getattr(settings, "NEWSROOM_PREVIEW_TIMEOUT_FLOOR", 300)
     factor = getattr(settings, "NEWSROOM_PREVIEW_TIMEOUT_FACTOR", 2.0)
-    return 300 + factor * duration
+    return floor + factor * duration
 
 
 def preview_width() -> int:

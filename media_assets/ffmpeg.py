@@ -45,6 +45,15 @@ BROADCAST_RATES = [
 ]
 
 
+# What ffmpeg says when the address-space limit stops it (loading, or allocating later).
+OUT_OF_MEMORY = (
+    "failed to map segment",
+    "Cannot allocate memory",
+    "Out of memory",
+    "malloc of size",
+)
+
+
 class MediaError(Exception):
     """ffmpeg/ffprobe refused or failed on a file; ``code`` is a models.ProcessingError value."""
 
@@ -78,28 +87,34 @@ class ProbeResult:
         return self.scan_type.startswith("interlaced")
 
 
-# Runs in the child between fork and exec: no threads there, so preexec_fn is safe.
-def _limit_memory() -> None:
-    limit = conf.ffmpeg_memory_limit()
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def _limits(memory: int):
+    # Runs in the child between fork and exec: only two system calls, no Python state.
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
 
 
 def run(args: list[str], *, timeout: float) -> subprocess.CompletedProcess:
     """Run ffmpeg/ffprobe with the memory limit and a timeout; MediaError('timeout') on expiry."""
     try:
-        return subprocess.run(
+        completed = subprocess.run(
             args,
             capture_output=True,
             timeout=timeout,
             check=False,
             stdin=subprocess.DEVNULL,
-            preexec_fn=_limit_memory,
+            preexec_fn=_limits(conf.ffmpeg_memory_limit()),
         )
     except subprocess.TimeoutExpired as exc:
         raise MediaError(
             "timeout", "%s stopped after %ds" % (args[0], timeout)
         ) from exc
+    stderr = completed.stderr.decode("utf-8", "replace")
+    if completed.returncode == 127 or any(sign in stderr for sign in OUT_OF_MEMORY):
+        raise MediaError("limit", _stderr_tail(completed))
+    return completed
 
 
 def _stderr_tail(completed: subprocess.CompletedProcess, lines: int = 6) -> str:
