@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import resource
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
@@ -87,25 +86,24 @@ class ProbeResult:
         return self.scan_type.startswith("interlaced")
 
 
-def _limits(memory: int):
-    # Runs in the child between fork and exec: only two system calls, no Python state.
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def limited(args: list[str], memory: int) -> list[str]:
+    """The command run under util-linux's prlimit: an address-space limit, no core dump.
 
-    return apply
+    prlimit sets the limits itself, so no Python runs between fork and exec (preexec_fn is
+    unsafe once the checksum thread runs, and in threaded servers).
+    """
+    return ["prlimit", "--as=%d" % memory, "--core=0", "--", *args]
 
 
 def run(args: list[str], *, timeout: float) -> subprocess.CompletedProcess:
-    """Run ffmpeg/ffprobe with the memory limit and a timeout; MediaError('timeout') on expiry."""
+    """Run ffmpeg/ffprobe within the memory limit and a timeout; MediaError on either."""
     try:
         completed = subprocess.run(
-            args,
+            limited(args, conf.ffmpeg_memory_limit()),
             capture_output=True,
             timeout=timeout,
             check=False,
             stdin=subprocess.DEVNULL,
-            preexec_fn=_limits(conf.ffmpeg_memory_limit()),
         )
     except subprocess.TimeoutExpired as exc:
         raise MediaError(

@@ -171,30 +171,38 @@ class ShotForm(WagtailAdminModelForm):
             if self.instance.pk and value is not None:
                 self.initial[name] = seconds_to_timecode(value, fps)
 
-    def _clean_timecode(self, name: str, point: str) -> Decimal:
+    def _clean_timecode(self, name: str, message: str) -> Decimal:
         value = self.cleaned_data.get(name, "")
         try:
             return timecode_to_seconds(value, self.fps)
         except TimecodeError:
             raise ValidationError(
-                _(
-                    "Shot %(number)d: “%(value)s” is not a valid %(point)s timecode. "
-                    "Write HH:MM:SS:FF (frames below %(frames)d) or HH:MM:SS.mmm."
-                ),
+                message,
                 code="invalid_timecode",
                 params={
                     "number": self.shot_number,
                     "value": value,
-                    "point": point,
                     "frames": round(self.fps),
                 },
             ) from None
 
     def clean_start(self):
-        return self._clean_timecode("start", _("in"))
+        return self._clean_timecode(
+            "start",
+            _(
+                "Shot %(number)d: “%(value)s” is not a valid in-point timecode. "
+                "Write HH:MM:SS:FF (frames below %(frames)d) or HH:MM:SS.mmm."
+            ),
+        )
 
     def clean_end(self):
-        return self._clean_timecode("end", _("out"))
+        return self._clean_timecode(
+            "end",
+            _(
+                "Shot %(number)d: “%(value)s” is not a valid out-point timecode. "
+                "Write HH:MM:SS:FF (frames below %(frames)d) or HH:MM:SS.mmm."
+            ),
+        )
 
 
 class ShotFormSet(BaseChildFormSet):

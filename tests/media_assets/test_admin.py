@@ -8,18 +8,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from wagtail.users.models import UserProfile
+
 import pytest
 
 from accounts.factories import UserFactory
 from media_assets.factories import ShotFactory, VideoFactory
 from media_assets.models import ProcessingState, Video
 from media_assets.storage import private_storage
-from tests.media_assets.admin_forms import edit_url, errors_of, upload, video_form
+from tests.media_assets.admin_forms import (
+    ADD_URL,
+    edit_url,
+    errors_of,
+    upload,
+    video_form,
+)
 from tests.media_assets.test_processing import unprocessed_video
 from tests.media_assets.videos import make_audio_only, make_video
-
-
-ADD_URL = "/admin/snippets/media_assets/video/add/?locale=en"
 
 
 def test_uploading_a_master_creates_the_video_and_processes_it(
@@ -245,6 +250,44 @@ def test_the_reprocess_view_needs_change_permission(client, site_tree):
     # then
     assert response.status_code in (302, 403)
     assert Video.objects.get(pk=video.pk).processing_state == ProcessingState.READY
+
+
+def test_a_failed_processing_shows_its_reason_in_french(admin_client):
+    # given
+    video = VideoFactory(
+        processing_state=ProcessingState.FAILED, processing_error="audio_only"
+    )
+    UserProfile.objects.update_or_create(
+        user=admin_client.user, defaults={"preferred_language": "fr"}
+    )
+
+    # when
+    response = admin_client.get(edit_url(video))
+
+    # then
+    html = response.content.decode()
+    assert "Ce fichier n’a pas de piste vidéo\u00a0: il ne contient que du son." in html
+    assert "Relancer le traitement" in html
+
+
+def test_shot_list_errors_are_in_the_editors_language(admin_client):
+    # given
+    video = VideoFactory(duration=60)
+    UserProfile.objects.update_or_create(
+        user=admin_client.user, defaults={"preferred_language": "fr"}
+    )
+
+    # when
+    response = admin_client.post(
+        edit_url(video), video_form(shots=[("00:00:05:00", "00:00:02:00", "Plan")])
+    )
+
+    # then: rendered in French (the messages are lazy: read the page, not the form)
+    assert response.status_code == 200
+    assert (
+        "Plan 1\u00a0: le point de sortie 00:00:02:00 doit venir après le point "
+        "d’entrée 00:00:05:00."
+    ) in html.unescape(response.content.decode())
 
 
 def test_wagtailmedia_upload_urls_lead_to_the_video_library(admin_client):

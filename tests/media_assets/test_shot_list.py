@@ -129,19 +129,19 @@ def test_saved_shots_are_shown_again_as_timecodes(admin_client):
         (
             Fraction(25),
             [("00:00:01:00", "00:00:02:00"), ("00:00:03", "00:00:04:00")],
-            "Shot 2: “00:00:03” is not a valid in timecode. "
+            "Shot 2: “00:00:03” is not a valid in-point timecode. "
             "Write HH:MM:SS:FF (frames below 25) or HH:MM:SS.mmm.",
         ),
         (
             Fraction(25),
             [("00:00:01:25", "00:00:02:00")],
-            "Shot 1: “00:00:01:25” is not a valid in timecode. "
+            "Shot 1: “00:00:01:25” is not a valid in-point timecode. "
             "Write HH:MM:SS:FF (frames below 25) or HH:MM:SS.mmm.",
         ),
         (
             NTSC,
             [("00:00:01;00", "00:00:02;00"), ("00:00:03;00", "00:01:00;00")],
-            "Shot 2: “00:01:00;00” is not a valid out timecode. "
+            "Shot 2: “00:01:00;00” is not a valid out-point timecode. "
             "Write HH:MM:SS:FF (frames below 30) or HH:MM:SS.mmm.",
         ),
         (
