@@ -58,5 +58,6 @@ format: $(VENV)/.installed ## ruff format and fix
 
 bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
 	$(PY) bench/pages.py
+	$(PY) bench/processing.py
 
 .PHONY: help system-deps compilemessages messages setup seed run test lint format bench

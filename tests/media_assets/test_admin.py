@@ -84,6 +84,7 @@ def test_the_edit_view_shows_state_metadata_and_the_shot_timecodes(admin_client)
     assert (
         reverse("wagtailsnippets_media_assets_video:reprocess", args=[video.pk]) in html
     )
+    assert 'src="%s"' % video.preview.url in html
 
 
 def test_saving_without_a_new_file_keeps_the_master_and_queues_nothing(
@@ -296,6 +297,9 @@ def test_wagtailmedia_upload_urls_lead_to_the_video_library(admin_client):
     )
     video = VideoFactory()
     assert admin_client.get("/admin/media/edit/%d/" % video.pk).url == edit_url(video)
+    chooser_upload = admin_client.post("/admin/media/video/chooser/upload/", {})
+    assert chooser_upload.url == "/admin/snippets/media_assets/video/add/"
+    assert Video.objects.count() == 1
 
 
 def test_the_library_listing_has_a_fixed_number_of_queries(
