@@ -1,8 +1,8 @@
 """Writes on videos: accept a master, process it (metadata, poster, preview), re-run processing.
 
-Processing is idempotent. It works on a copy of nothing: it reads the master (or the replacement
-waiting in ``Video.replacement``), writes the poster and the preview in a temporary directory,
-then commits everything in one transaction that re-reads the row under a lock. If another upload
+Processing is idempotent. It reads the master (or the replacement waiting in
+``Video.replacement``), writes the poster and the preview in a temporary directory, then commits
+everything in one transaction that re-reads the row under a lock. If another upload
 arrived meanwhile, that commit is abandoned (the newer upload's task does the work). A failed
 replacement is dropped and the current master, poster and preview stay as they were.
 """

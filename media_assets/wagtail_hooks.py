@@ -165,5 +165,7 @@ def route_wagtailmedia_uploads_to_library():
     return [
         re_path(r"^media/(?P<media_type>audio|video|media)/add/$", _to_library_add),
         path("media/edit/<int:media_id>/", _to_library_edit),
-        re_path(r"^media/(?P<media_type>audio|video)/chooser/upload/$", _to_library_add),
+        re_path(
+            r"^media/(?P<media_type>audio|video)/chooser/upload/$", _to_library_add
+        ),
     ]
