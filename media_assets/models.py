@@ -197,6 +197,11 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         return ("%.3f" % float(rate)).rstrip("0").rstrip(".")
 
     @property
+    def running_time(self) -> str:
+        """The duration as a timecode at the video's rate (00:02:31:12), for listings."""
+        return seconds_to_timecode(self.duration, self.fps) if self.duration else ""
+
+    @property
     def processing_error_message(self) -> str:
         if not self.processing_error:
             return ""

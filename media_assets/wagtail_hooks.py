@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
@@ -107,7 +108,12 @@ class VideoViewSet(SnippetViewSet):
     add_to_admin_menu = True
     add_view_class = VideoCreateView
     edit_view_class = VideoEditView
-    list_display = ["title", "processing_state", "duration", "created_at"]
+    list_display = [
+        "title",
+        "processing_state",
+        Column("running_time", label=gettext_lazy("Duration"), sort_key="duration"),
+        "created_at",
+    ]
     list_filter = ["processing_state", "locale"]
     search_fields = ["title", "description"]
 

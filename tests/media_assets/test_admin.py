@@ -73,6 +73,7 @@ def test_the_edit_view_shows_state_metadata_and_the_shot_timecodes(admin_client)
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-processing-state="ready"' in html
+    assert "Processed on " in html
     assert "480 × 270" in html
     assert "29.97 frames per second" in html
     assert "Apple ProRes" in html
@@ -318,4 +319,6 @@ def test_the_library_listing_has_a_fixed_number_of_queries(
     # wagtail-localize and simple_translation cost 3 queries per row (their hooks, not ours)
     with django_assert_num_queries(baseline + 3 * 5):
         response = admin_client.get(listing)
-    assert response.content.decode().count("Run processing again") == 8
+    html = response.content.decode()
+    assert html.count("Run processing again") == 8
+    assert html.count("00:00:12:00") == 8  # the factory's 12 s, as timecode at 25 fps
