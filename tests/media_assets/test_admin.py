@@ -322,3 +322,27 @@ def test_the_library_listing_has_a_fixed_number_of_queries(
     html = response.content.decode()
     assert html.count("Run processing again") == 8
     assert html.count("00:00:12:00") == 8  # the factory's 12 s, as timecode at 25 fps
+
+
+def test_a_new_upload_after_a_failed_first_master_replaces_it_directly(
+    admin_client, django_capture_on_commit_callbacks
+):
+    # given: a first master that failed processing (there is no good master to keep)
+    video = unprocessed_video(make_video("h264.mp4"))
+    Video.objects.filter(pk=video.pk).update(
+        processing_state=ProcessingState.FAILED, processing_error="timeout"
+    )
+    failed_name = video.file.name
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            edit_url(video), video_form(file=upload(make_video("prores.mov")))
+        )
+
+    # then: the new file is the master at once, the failed one is gone, processing ran
+    video.refresh_from_db()
+    assert video.replacement.name == ""
+    assert video.file.name.endswith(".mov")
+    assert video.processing_state == ProcessingState.READY
+    assert not private_storage.exists(failed_name)
