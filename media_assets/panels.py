@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.urls import reverse
 
 from wagtail.admin.panels import InlinePanel, Panel
@@ -27,7 +28,14 @@ class ProcessingPanel(Panel):
             context["reprocess_url"] = reverse(
                 "wagtailsnippets_media_assets_video:reprocess", args=[video.pk]
             )
+            context["status_url"] = reverse(
+                "wagtailsnippets_media_assets_video:processing_status", args=[video.pk]
+            )
             return context
+
+        @property
+        def media(self):
+            return forms.Media(js=["media_assets/js/processing_status.js"])
 
 
 class ShotListPanel(InlinePanel):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, re_path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from wagtail import hooks
@@ -98,6 +100,26 @@ class ReprocessView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(self.edit_url_name, self.video.pk)
 
 
+class ProcessingStatusView(View):
+    """The processing state as JSON, polled by the edit form while a video is processed."""
+
+    permission_policy = None
+
+    def get(self, request, pk):
+        video = get_object_or_404(Video, pk=pk)
+        if not self.permission_policy.user_has_permission_for_instance(
+            request.user, "change", video
+        ):
+            raise PermissionDenied
+        return JsonResponse(
+            {
+                "state": video.processing_state,
+                "label": video.get_processing_state_display(),
+                "error": str(video.processing_error_message),
+            }
+        )
+
+
 class VideoViewSet(SnippetViewSet):
     """The video library: upload, processing state, metadata, shot list; translatable."""
 
@@ -125,10 +147,17 @@ class VideoViewSet(SnippetViewSet):
             edit_url_name=self.get_url_name("edit"),
         )
 
+    @property
+    def status_view(self):
+        return self.construct_view(
+            ProcessingStatusView, permission_policy=self.permission_policy
+        )
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("reprocess/<int:pk>/", self.reprocess_view, name="reprocess"),
+            path("status/<int:pk>/", self.status_view, name="processing_status"),
         ]
 
 

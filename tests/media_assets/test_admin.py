@@ -346,3 +346,32 @@ def test_a_new_upload_after_a_failed_first_master_replaces_it_directly(
     assert video.file.name.endswith(".mov")
     assert video.processing_state == ProcessingState.READY
     assert not private_storage.exists(failed_name)
+
+
+def test_the_processing_status_is_polled_as_json(admin_client, client):
+    # given
+    video = VideoFactory(processing_state=ProcessingState.QUEUED)
+    url = reverse(
+        "wagtailsnippets_media_assets_video:processing_status", args=[video.pk]
+    )
+
+    # when
+    page = admin_client.get(edit_url(video)).content.decode()
+    queued = admin_client.get(url).json()
+    Video.objects.filter(pk=video.pk).update(
+        processing_state=ProcessingState.FAILED, processing_error="not_video"
+    )
+    failed = admin_client.get(url).json()
+
+    # then
+    assert 'data-status-url="%s"' % url in page
+    assert "media_assets/js/processing_status.js" in page
+    assert queued == {"state": "queued", "label": "queued", "error": ""}
+    assert failed == {
+        "state": "failed",
+        "label": "failed",
+        "error": "This file is not a video in an accepted format. "
+        "Upload an MP4, MOV or MXF master.",
+    }
+    client.logout()
+    assert client.get(url).status_code == 302  # to the log-in page
