@@ -64,5 +64,6 @@ format: $(VENV)/.installed ## ruff format and fix
 
 bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
 	$(PY) bench/pages.py
+	$(PY) bench/processing.py
 
 .PHONY: help system-deps compilemessages messages setup seed run beat test lint format bench

@@ -19,6 +19,7 @@ class VideoFactory(factory.django.DjangoModelFactory):
     video_codec = "h264"
     audio_codec = "aac"
     poster = factory.SubFactory(wagtail_factories.ImageFactory)
+    processing_state = "ready"
 
     class Meta:
         model = Video

@@ -7,28 +7,44 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 from wagtailmedia.models import AbstractMedia, MediaType
 
+from media_assets.choices import ProcessingError, ProcessingState, ScanType
+from media_assets.forms import MasterFileInput, VideoForm
+from media_assets.panels import ProcessingPanel, ShotListPanel
 from media_assets.storage import get_private_storage
 from media_assets.timecode import seconds_to_timecode
 
 
+# Shared by every translation of a video and kept in sync by the processing service; never
+# translated (wagtail-localize copies them from the source, see override_translatable_fields).
 TECHNICAL_FIELDS = [
     "file",
+    "replacement",
     "type",
     "duration",
     "width",
     "height",
     "frame_rate_numerator",
     "frame_rate_denominator",
+    "scan_type",
     "video_codec",
     "audio_codec",
+    "audio_channels",
+    "bit_rate",
+    "file_size",
+    "checksum",
+    "container",
     "poster",
     "preview",
+    "processing_state",
+    "processing_error",
+    "processing_error_detail",
+    "processed_at",
 ]
 
 
@@ -75,6 +91,48 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
     )
     preview = models.FileField(_("preview"), upload_to="previews/%Y/%m", blank=True)
 
+    # A new master waits here, in private storage, until it has been processed: the current
+    # master and its poster and preview stay in place if the replacement turns out to be bad.
+    replacement = models.FileField(
+        _("replacement master"),
+        upload_to="masters/%Y/%m",
+        storage=get_private_storage,
+        blank=True,
+    )
+    scan_type = models.CharField(
+        _("scan type"), max_length=20, choices=ScanType.choices, blank=True
+    )
+    audio_channels = models.PositiveSmallIntegerField(
+        _("audio channels"), null=True, blank=True
+    )
+    bit_rate = models.PositiveBigIntegerField(
+        _("bit rate (bits per second)"), null=True, blank=True
+    )
+    file_size = models.PositiveBigIntegerField(
+        _("file size (bytes)"), null=True, blank=True
+    )
+    checksum = models.CharField(
+        _("SHA-256 checksum"), max_length=64, blank=True, db_index=True
+    )
+    container = models.CharField(_("container"), max_length=16, blank=True)
+    processing_state = models.CharField(
+        _("processing state"),
+        max_length=16,
+        choices=ProcessingState.choices,
+        default=ProcessingState.QUEUED,
+        db_index=True,
+    )
+    processing_error = models.CharField(
+        _("processing error"),
+        max_length=16,
+        choices=ProcessingError.choices,
+        blank=True,
+    )
+    processing_error_detail = models.TextField(
+        _("technical detail of the error"), blank=True
+    )
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
     objects = VideoQuerySet.as_manager()
 
     override_translatable_fields = [
@@ -89,32 +147,17 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         index.FilterField("locale_id"),
     ]
 
+    base_form_class = VideoForm
+
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
         FieldPanel("credit"),
-        FieldPanel("file"),
+        FieldPanel("file", widget=MasterFileInput),
         FieldPanel("collection"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel(
-                    [
-                        FieldPanel("duration", read_only=True),
-                        FieldPanel("width", read_only=True),
-                        FieldPanel("height", read_only=True),
-                    ]
-                ),
-                FieldRowPanel(
-                    [
-                        FieldPanel("video_codec", read_only=True),
-                        FieldPanel("audio_codec", read_only=True),
-                    ]
-                ),
-            ],
-            heading=_("Technical metadata"),
-        ),
+        ProcessingPanel(heading=_("Processing and technical metadata")),
         FieldPanel("poster"),
-        InlinePanel("shots", heading=_("Shot list"), label=_("shot")),
+        ShotListPanel("shots", heading=_("Shot list"), label=_("shot")),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -136,6 +179,43 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
     def fps(self) -> Fraction:
         """The frame rate used for timecodes; 25 fps (PAL) until the master is probed."""
         return self.frame_rate or Fraction(25)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.processing_state == ProcessingState.READY
+
+    @property
+    def is_interlaced(self) -> bool:
+        return self.scan_type in (ScanType.INTERLACED_TFF, ScanType.INTERLACED_BFF)
+
+    @property
+    def frame_rate_label(self) -> str:
+        """25, 29.97, 50, 59.94: the rate as broadcasters say it."""
+        rate = self.frame_rate
+        if rate is None:
+            return ""
+        return ("%.3f" % float(rate)).rstrip("0").rstrip(".")
+
+    @property
+    def running_time(self) -> str:
+        """The duration as a timecode at the video's rate (00:02:31:12), for listings."""
+        return seconds_to_timecode(self.duration, self.fps) if self.duration else ""
+
+    @property
+    def processing_error_message(self) -> str:
+        if not self.processing_error:
+            return ""
+        return ProcessingError(self.processing_error).label
+
+    @property
+    def warnings(self) -> list[str]:
+        """Things an editor should know about a master that was processed anyway."""
+        if self.processing_state != ProcessingState.READY:
+            return []
+        found = []
+        if not self.audio_codec:
+            found.append(_("This master has no audio track: the preview is silent."))
+        return found
 
     @property
     def url(self):

@@ -1,18 +1,30 @@
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.utils.functional import LazyObject
 
 
-class PrivateMediaStorage(LazyObject):
+class PrivateMediaStorage(FileSystemStorage):
     """Storage for broadcast masters: outside MEDIA_ROOT and without a public URL.
 
-    Files leave only through the download view, which checks who asks.
+    Files leave only through the download view, which checks who asks. The location is read
+    from settings.PRIVATE_MEDIA_ROOT at each use, so override_settings applies to it.
     """
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(
-            location=settings.PRIVATE_MEDIA_ROOT, base_url=None
-        )
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        # FileSystemStorage would fall back to MEDIA_URL: a master must never get a URL.
+        raise ValueError("Broadcast masters have no public URL; use the download view.")
 
 
 private_storage = PrivateMediaStorage()

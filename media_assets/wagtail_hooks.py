@@ -1,21 +1,206 @@
-from django.utils.translation import gettext_lazy as _
+"""The video library in the Wagtail admin.
 
+Masters are uploaded through the video snippet's form, not wagtailmedia's own add/edit views:
+the snippet is what wagtail-localize translates (titles, descriptions, shot lists) and what has the
+shot list inline, so it is the one place where a video is created and edited. wagtailmedia's model,
+chooser and permissions stay in use; its add and edit URLs lead to the snippet's views so that no
+master enters the library without being processed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, re_path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
-from media_assets.models import Video
+from media_assets import services
+from media_assets.models import ProcessingState, Video
+from media_assets.uploads import interrupted_uploads
+
+
+class VideoSaveMixin:
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST":
+            kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
+        return kwargs
+
+    def save_instance(self):
+        instance = super().save_instance()
+        if self.form.master_changed:
+            services.request_processing(video=instance)
+        return instance
+
+    def get_success_message(self, *args):
+        message = super().get_success_message(*args)
+        if self.form.master_changed:
+            return _(
+                "%(message)s The master was uploaded: processing has been queued."
+            ) % {"message": message}
+        return message
+
+
+class VideoCreateView(VideoSaveMixin, CreateView):
+    def save_instance(self):
+        self.form.instance.uploaded_by_user = self.request.user
+        return super().save_instance()
+
+
+class VideoEditView(VideoSaveMixin, EditView):
+    pass
+
+
+class ReprocessView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm, then queue the video's processing again (poster and preview are made anew)."""
+
+    template_name = "media_assets/reprocess.html"
+    page_title = gettext_lazy("Run processing again")
+    header_icon = "media"
+    permission_policy = None
+    edit_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.video = get_object_or_404(Video, pk=kwargs["pk"])
+        if not self.permission_policy.user_has_permission_for_instance(
+            request.user, "change", self.video
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.video.title
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            video=self.video,
+            edit_url=reverse(self.edit_url_name, args=[self.video.pk]),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        services.request_processing(video=self.video, force=True)
+        messages.success(
+            request,
+            _("Processing of “%(title)s” has been queued again.")
+            % {"title": self.video.title},
+        )
+        return redirect(self.edit_url_name, self.video.pk)
+
+
+class ProcessingStatusView(View):
+    """The processing state as JSON, polled by the edit form while a video is processed."""
+
+    permission_policy = None
+
+    def get(self, request, pk):
+        video = get_object_or_404(Video, pk=pk)
+        if not self.permission_policy.user_has_permission_for_instance(
+            request.user, "change", video
+        ):
+            raise PermissionDenied
+        return JsonResponse(
+            {
+                "state": video.processing_state,
+                "label": video.get_processing_state_display(),
+                "error": str(video.processing_error_message),
+            }
+        )
 
 
 class VideoViewSet(SnippetViewSet):
-    """The video library as translators and officers edit it: descriptions and the shot list inline."""
+    """The video library: upload, processing state, metadata, shot list; translatable."""
 
     model = Video
     icon = "media"
-    menu_label = _("Video library")
+    menu_label = gettext_lazy("Video library")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["title", "duration", "created_at"]
+    add_view_class = VideoCreateView
+    edit_view_class = VideoEditView
+    list_display = [
+        "title",
+        "processing_state",
+        Column("running_time", label=gettext_lazy("Duration"), sort_key="duration"),
+        "created_at",
+    ]
+    list_filter = ["processing_state", "locale"]
     search_fields = ["title", "description"]
+
+    @property
+    def reprocess_view(self):
+        return self.construct_view(
+            ReprocessView,
+            permission_policy=self.permission_policy,
+            edit_url_name=self.get_url_name("edit"),
+        )
+
+    @property
+    def status_view(self):
+        return self.construct_view(
+            ProcessingStatusView, permission_policy=self.permission_policy
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("reprocess/<int:pk>/", self.reprocess_view, name="reprocess"),
+            path("status/<int:pk>/", self.status_view, name="processing_status"),
+        ]
 
 
 register_snippet(VideoViewSet)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def reprocess_listing_button(snippet, user, next_url=None):
+    if (
+        isinstance(snippet, Video)
+        and snippet.processing_state != ProcessingState.QUEUED
+    ):
+        yield Button(
+            _("Run processing again"),
+            url=reverse(
+                "wagtailsnippets_media_assets_video:reprocess", args=[snippet.pk]
+            ),
+            icon_name="resubmit",
+            priority=50,
+        )
+
+
+@hooks.register("construct_main_menu")
+def hide_wagtailmedia_menu(request, menu_items):
+    # The video library (above) replaces wagtailmedia's "Media" menu: one place for videos.
+    menu_items[:] = [item for item in menu_items if item.name != "media"]
+
+
+def _to_library_add(request, media_type=None):
+    return redirect("wagtailsnippets_media_assets_video:add")
+
+
+def _to_library_edit(request, media_id):
+    return redirect("wagtailsnippets_media_assets_video:edit", media_id)
+
+
+@hooks.register("register_admin_urls")
+def route_wagtailmedia_uploads_to_library():
+    # Registered before wagtailmedia's own URLs (media_assets comes first in INSTALLED_APPS).
+    return [
+        re_path(r"^media/(?P<media_type>audio|video|media)/add/$", _to_library_add),
+        path("media/edit/<int:media_id>/", _to_library_edit),
+        re_path(
+            r"^media/(?P<media_type>audio|video)/chooser/upload/$", _to_library_add
+        ),
+    ]

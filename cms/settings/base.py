@@ -288,3 +288,20 @@ NEWS_FEED_SIZE = 30
 # Posters and previews go through news.media_gate; behind nginx, set this to the `internal`
 # location that aliases MEDIA_ROOT (e.g. /protected-media/) so nginx sends the bytes.
 NEWS_PROTECTED_MEDIA_PREFIX = env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")
+
+# --- video library (media_assets) ---
+# Broadcast masters we accept (the content is checked with ffprobe as well).
+WAGTAILMEDIA["VIDEO_EXTENSIONS"] = ["mp4", "m4v", "mov", "mxf"]
+# The Celery queue of video processing, and limits of each ffmpeg/ffprobe run
+# (see media_assets/conf.py for the defaults and the figures behind them).
+NEWSROOM_MEDIA_QUEUE = env.str("NEWSROOM_MEDIA_QUEUE", default="media")
+NEWSROOM_FFMPEG_MEMORY_LIMIT = env.int(
+    "NEWSROOM_FFMPEG_MEMORY_LIMIT", default=3 * 1024**3
+)
+# Uploads: a first handler notices files cut off mid-upload (media_assets.uploads), then
+# Django's own: small files in memory, anything over FILE_UPLOAD_MAX_MEMORY_SIZE to disk.
+FILE_UPLOAD_HANDLERS = [
+    "media_assets.uploads.InterruptedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from media_assets.timecode import seconds_to_timecode
@@ -45,3 +46,34 @@ def iso_duration(seconds) -> str:
     total = round(float(seconds or 0))
     minutes, secs = divmod(total, 60)
     return "PT%dM%dS" % (minutes, secs)
+
+
+CODEC_NAMES = {
+    "h264": "H.264/AVC",
+    "hevc": "H.265/HEVC",
+    "prores": "Apple ProRes",
+    "mpeg2video": "MPEG-2",
+    "dnxhd": "Avid DNxHD",
+    "aac": "AAC",
+    "pcm_s16le": "PCM 16-bit",
+    "pcm_s24le": "PCM 24-bit",
+    "pcm_s24be": "PCM 24-bit",
+    "pcm_s16be": "PCM 16-bit",
+}
+
+
+@register.filter
+def codec_name(codec: str) -> str:
+    """The codec as broadcasters write it: h264 → H.264/AVC."""
+    return CODEC_NAMES.get(codec, codec)
+
+
+@register.filter
+def bit_rate(bits_per_second) -> str:
+    """A bit rate in Mb/s (or kb/s below one megabit), as on a technical sheet."""
+    if not bits_per_second:
+        return ""
+    value = int(bits_per_second)
+    if value >= 1_000_000:
+        return _("%(rate)s Mb/s") % {"rate": floatformat(value / 1_000_000, 1)}
+    return _("%(rate)s kb/s") % {"rate": floatformat(value / 1000, 0)}

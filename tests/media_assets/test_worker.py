@@ -1,0 +1,122 @@
+"""End to end: a real Celery worker, on its own queue, against Redis and PostgreSQL."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+from django.conf import settings as django_settings
+from django.db import connection
+
+from wagtail.images.models import Image
+
+import pytest
+
+from cms.celery import app as celery_app
+from media_assets.models import ProcessingState, Video
+from media_assets.services import request_processing
+from media_assets.tasks import process_video_task
+from tests.media_assets.test_processing import unprocessed_video
+from tests.media_assets.videos import make_video
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    return "postgres://%s@%s:%s/%s" % (
+        db["USER"],
+        db["HOST"] or "127.0.0.1",
+        db["PORT"] or 5432,
+        db["NAME"],
+    )
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    broker = django_settings.CELERY_BROKER_URL
+    if not broker.startswith("redis://"):
+        pytest.skip("needs Redis: set CELERY_BROKER_URL")
+    queue = "media-test-%s" % uuid.uuid4().hex[:10]
+    settings.NEWSROOM_MEDIA_QUEUE = queue
+    celery_app.conf.task_always_eager = False  # restored by the _inline_celery fixture
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker,
+        # the worker's MEDIA_ROOT and PRIVATE_MEDIA_ROOT are this test's (see conftest)
+        "NEWSROOM_VAR_DIR": str(tmp_path),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cms", "worker", "-Q", queue,
+         "--pool", "solo", "-n", "%s@localhost" % queue, "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel", "warning"],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+    )  # fmt: skip
+    yield queue
+    process.terminate()
+    process.wait(timeout=30)
+    with celery_app.connection_for_write() as broker_connection:
+        broker_connection.default_channel.queue_delete(queue)
+
+
+def wait_for(video: Video, states: set[str], seconds: float = 90) -> Video:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        video.refresh_from_db()
+        if video.processing_state in states:
+            return video
+        time.sleep(0.25)
+    raise AssertionError("still %s after %ss" % (video.processing_state, seconds))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_processes_a_master_and_a_redelivery_changes_nothing(worker):
+    # given: an MXF master, queued the way the admin queues it
+    video = unprocessed_video(make_video("xdcam.mxf"))
+
+    # when
+    request_processing(video=video)
+
+    # then: the worker (another process) did the work
+    video = wait_for(video, {ProcessingState.READY, ProcessingState.FAILED})
+    assert video.processing_state == ProcessingState.READY, (
+        video.processing_error_detail
+    )
+    assert (video.container, video.width, video.scan_type) == (
+        "mxf",
+        720,
+        "interlaced_tff",
+    )
+    assert os.path.exists(video.preview.path)
+    first = (video.poster_id, video.preview.name, video.checksum)
+
+    # when: the same task is delivered twice more
+    results = [
+        process_video_task.apply_async(args=[video.pk], queue=worker) for _ in range(2)
+    ]
+
+    # then
+    assert [result.get(timeout=60) for result in results] == ["ready", "ready"]
+    video.refresh_from_db()
+    assert (video.poster_id, video.preview.name, video.checksum) == first
+    assert Image.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_reports_a_bad_master(worker):
+    # given
+    video = unprocessed_video(make_video("h264.mp4"))
+    with open(video.file.path, "r+b") as handle:
+        handle.truncate(1000)
+
+    # when
+    request_processing(video=video)
+
+    # then
+    video = wait_for(video, {ProcessingState.READY, ProcessingState.FAILED})
+    assert video.processing_state == ProcessingState.FAILED
+    assert video.processing_error == "damaged"
