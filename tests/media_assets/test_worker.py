@@ -1,13 +1,7 @@
 """End to end: a real Celery worker, on its own queue, against Redis and PostgreSQL."""
 
 import os
-import subprocess
-import sys
 import time
-import uuid
-
-from django.conf import settings as django_settings
-from django.db import connection
 
 from wagtail.images.models import Image
 
@@ -17,48 +11,19 @@ from cms.celery import app as celery_app
 from media_assets.models import ProcessingState, Video
 from media_assets.services import request_processing
 from media_assets.tasks import process_video_task
+from tests.celery_worker import celery_worker
 from tests.media_assets.test_processing import unprocessed_video
 from tests.media_assets.videos import make_video
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    return "postgres://%s@%s:%s/%s" % (
-        db["USER"],
-        db["HOST"] or "127.0.0.1",
-        db["PORT"] or 5432,
-        db["NAME"],
-    )
-
-
 @pytest.fixture
 def worker(settings, tmp_path):
-    broker = django_settings.CELERY_BROKER_URL
-    if not broker.startswith("redis://"):
-        pytest.skip("needs Redis: set CELERY_BROKER_URL")
-    queue = "media-test-%s" % uuid.uuid4().hex[:10]
-    settings.NEWSROOM_MEDIA_QUEUE = queue
-    celery_app.conf.task_always_eager = False  # restored by the _inline_celery fixture
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": broker,
-        # the worker's MEDIA_ROOT and PRIVATE_MEDIA_ROOT are this test's (see conftest)
-        "NEWSROOM_VAR_DIR": str(tmp_path),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cms", "worker", "-Q", queue,
-         "--pool", "solo", "-n", "%s@localhost" % queue, "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel", "warning"],
-        env=env,
-        cwd=django_settings.BASE_DIR,
-    )  # fmt: skip
-    yield queue
-    process.terminate()
-    process.wait(timeout=30)
-    with celery_app.connection_for_write() as broker_connection:
-        broker_connection.default_channel.queue_delete(queue)
+    with celery_worker("media-test", tmp_path) as queue:
+        settings.NEWSROOM_MEDIA_QUEUE = queue
+        celery_app.conf.task_always_eager = (
+            False  # restored by the _inline_celery fixture
+        )
+        yield queue
 
 
 def wait_for(video: Video, states: set[str], seconds: float = 90) -> Video:

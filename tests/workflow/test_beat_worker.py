@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
 import time
-import uuid
 
-from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 import pytest
@@ -20,43 +14,15 @@ from home.services import ensure_site_tree
 from news.factories import NewsReleasePageFactory
 from news.models import NewsReleasePage
 from news.tasks import publish_scheduled_task
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return "postgres://%s@%s:%s/%s" % (
-        db["USER"],
-        db["HOST"] or "127.0.0.1",
-        db["PORT"] or 5432,
-        db["NAME"],
-    )
+from tests.celery_worker import celery_worker
 
 
 @pytest.fixture
 def worker(tmp_path):
-    broker = django_settings.CELERY_BROKER_URL
-    if not broker.startswith("redis://") or celery_app.conf.task_always_eager:
+    if celery_app.conf.task_always_eager:
         pytest.skip("needs Redis: set CELERY_BROKER_URL")
-    queue = "workflow-test-%s" % uuid.uuid4().hex[:10]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": broker,
-        "NEWSROOM_VAR_DIR": str(tmp_path),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cms", "worker", "-Q", queue,
-         "--pool", "solo", "-n", "%s@localhost" % queue, "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel", "warning"],
-        env=env,
-        cwd=django_settings.BASE_DIR,
-    )  # fmt: skip
-    yield queue
-    process.terminate()
-    process.wait(timeout=30)
-    with celery_app.connection_for_write() as broker_connection:
-        broker_connection.default_channel.queue_delete(queue)
+    with celery_worker("workflow-test", tmp_path) as queue:
+        yield queue
 
 
 @pytest.mark.postgres
