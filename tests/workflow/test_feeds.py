@@ -129,3 +129,16 @@ def test_sitemap_links_translations_with_hreflang(
         base + english[1].url: [],
         base + english[2].url: [],
     }
+
+
+def test_every_page_announces_the_feeds_of_its_language(client, editorial):
+    html = client.get("/fr/").content.decode()
+
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Derniers communiqués (RSS)" href="/fr/feeds/releases.rss">'
+        in html
+    )
+    assert (
+        'type="application/atom+xml" title="Derniers communiqués (Atom)" href="/fr/feeds/releases.atom">'
+        in html
+    )
