@@ -51,6 +51,9 @@ run: seed ## Set everything up and serve on 127.0.0.1:$PORT (embargoes lift ever
 beat: $(VENV)/.installed ## Celery beat (production-like scheduled publishing; needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A cms beat --loglevel=info
 
+worker: $(VENV)/.installed ## Celery worker for the default and media queues (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A cms worker -Q default,media --concurrency 2 --loglevel=info
+
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
 
@@ -65,5 +68,6 @@ format: $(VENV)/.installed ## ruff format and fix
 bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
 	$(PY) bench/pages.py
 	$(PY) bench/processing.py
+	$(PY) bench/accounts.py
 
-.PHONY: help system-deps compilemessages messages setup seed run beat test lint format bench
+.PHONY: help system-deps compilemessages messages setup seed run beat worker test lint format bench
