@@ -1,9 +1,16 @@
 """The public site in real Chromium: navigation across languages and accessibility (axe-core)."""
 
+from io import StringIO
+
+from django.core.management import call_command
+
+from wagtail.models import Locale
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from news.factories import build_release, translate_release
+from cms.celery import app as celery_app
+from news.models import NewsReleasePage
 
 
 # serialized_rollback: the live server needs committed data, and the flush that follows a transactional
@@ -14,6 +21,7 @@ pytestmark = [
 ]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
+DAY_ONE_SLUG = "secretary-general-meets-heads-of-allied-intelligence-services"
 
 
 def blocking_violations(page) -> list[str]:
@@ -26,10 +34,15 @@ def blocking_violations(page) -> list[str]:
 
 
 @pytest.fixture
-def published_release(site_tree):
-    release = build_release(site_tree.news)
-    french = translate_release(release, site_tree.locales["fr"])
-    return release, french
+def published_release(settings, tmp_path):
+    """The demo newsroom, as `make run` seeds it; returns the day-one release in en and fr."""
+    settings.VAR_DIR = tmp_path
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    call_command("seed_demo", stdout=StringIO())
+    celery_app.conf.task_always_eager = previous
+    english = NewsReleasePage.objects.get(locale__language_code="en", slug=DAY_ONE_SLUG)
+    return english, english.get_translation(Locale.objects.get(language_code="fr"))
 
 
 def test_journalist_follows_the_french_release_and_switches_to_english(

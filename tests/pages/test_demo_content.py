@@ -1,0 +1,128 @@
+"""The demo command: the day-one release in both languages, its video, the demo users; run twice."""
+
+import json
+import shutil
+from io import StringIO
+
+from django.core.management import call_command
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from cms.celery import app as celery_app
+from media_assets.models import Video
+from news import roles
+from news.models import NewsReleasePage, Speaker, Topic
+
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("ffmpeg") is None, reason="the demo video needs ffmpeg"
+)
+
+DAY_ONE_EN = "Secretary General meets the heads of allied intelligence services"
+DAY_ONE_FR = (
+    "Le secrétaire général rencontre les chefs des services de renseignement alliés"
+)
+
+
+@pytest.fixture
+def seeded(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    yield out.getvalue()
+    celery_app.conf.task_always_eager = previous
+
+
+def test_demo_has_the_day_one_release_in_english_and_french(seeded):
+    # given
+    english = NewsReleasePage.objects.get(locale__language_code="en", title=DAY_ONE_EN)
+    french = NewsReleasePage.objects.get(locale__language_code="fr", title=DAY_ONE_FR)
+
+    # then
+    assert english.translation_key == french.translation_key
+    assert (str(french.release_date), french.place) == ("2025-11-19", "Bruxelles")
+    quotes = list(french.quotes.select_related("speaker").order_by("sort_order"))
+    assert [quote.speaker.title for quote in quotes] == [
+        "Secrétaire général",
+        "Secrétaire général",
+        "Président du Comité militaire",
+    ]
+    assert all(quote.speaker.locale.language_code == "fr" for quote in quotes)
+    assert [link.topic.name for link in french.topics.order_by("sort_order")] == [
+        "Renseignement",
+        "Ukraine",
+        "Technologies émergentes",
+    ]
+    video = french.videos.get().video
+    assert video.locale.language_code == "fr"
+    assert [shot.description for shot in video.shots.order_by("sort_order")] == [
+        "Plan large du siège par un matin gris de novembre.",
+        "Le secrétaire général accueille les chefs des services de renseignement.",
+        "Réunion plénière conjointe des deux comités du renseignement.",
+    ]
+    assert (video.width, video.height, video.frame_rate_numerator) == (1280, 720, 25)
+    assert round(video.duration) == 12
+    assert video.poster is not None
+    assert video.preview.storage.exists(video.preview.name)
+
+
+def test_demo_release_page_renders_in_both_languages(client, seeded):
+    english = client.get(NewsReleasePage.objects.get(title=DAY_ONE_EN).url)
+    french = client.get(NewsReleasePage.objects.get(title=DAY_ONE_FR).url)
+
+    assert english.status_code == french.status_code == 200
+    assert "19 November 2025" in english.content.decode()
+    assert "19 novembre 2025" in french.content.decode()
+    assert "00:00:08:05" in french.content.decode()
+
+
+def test_demo_users_one_per_role_with_printed_passwords(seeded, settings):
+    # given
+    saved = json.loads((settings.VAR_DIR / "demo-credentials.json").read_text())
+
+    # then
+    expected_groups = {
+        "officer@newsroom.example": roles.OFFICERS,
+        "reviewer@newsroom.example": roles.REVIEWERS,
+        "translator.fr@newsroom.example": roles.TRANSLATORS_FR,
+    }
+    for email, group in expected_groups.items():
+        user = User.objects.get(email=email)
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        assert user.check_password(saved[email])
+        assert saved[email] in seeded
+    assert User.objects.get(email="editor@newsroom.example").is_superuser
+    journalist = User.objects.get(email="journalist@newsroom.example")
+    assert not journalist.is_staff
+    assert EmailAddress.objects.get(user=journalist).verified
+    assert "/admin/" in seeded
+
+
+def test_demo_command_run_twice_changes_nothing(seeded, settings):
+    # given
+    counts = (
+        NewsReleasePage.objects.count(),
+        Speaker.objects.count(),
+        Topic.objects.count(),
+        Video.objects.count(),
+        User.objects.count(),
+    )
+    passwords = (settings.VAR_DIR / "demo-credentials.json").read_text()
+
+    # when
+    call_command("seed_demo", stdout=StringIO())
+
+    # then
+    assert counts == (8, 6, 10, 4, 5)
+    assert (
+        NewsReleasePage.objects.count(),
+        Speaker.objects.count(),
+        Topic.objects.count(),
+        Video.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert (settings.VAR_DIR / "demo-credentials.json").read_text() == passwords
