@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user, form, commit: bool = True):
         user = super().save_user(request, user, form, commit=False)
         user.organisation = form.cleaned_data.get("organisation", "").strip()
+        user.language = get_language()
         if commit:
             user.save()
         return user
@@ -92,6 +95,20 @@ class AccountAdapter(DefaultAccountAdapter):
             # (allauth counts from the first code; a resent one would inherit the rest).
             state["at"] = time.time()
         super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # A person's mails are in the language they signed up in, whichever site they are on;
+        # mail to an address without an account goes out in the language of the page.
+        # (one lookup for known and unknown addresses alike: the timing tells nothing)
+        language = (
+            get_user_model()
+            .objects.filter(email__iexact=email)
+            .values_list("language", flat=True)
+            .first()
+            or get_language()
+        )
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         # The home page in the language the person was using.

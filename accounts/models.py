@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,16 @@ class User(AbstractUser):
         max_length=200,
         blank=True,
         help_text=_("Download reports are grouped by organisation."),
+    )
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the site when the person signed up: their e-mails use it."
+        ),
     )
 
     USERNAME_FIELD = "email"

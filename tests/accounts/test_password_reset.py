@@ -290,3 +290,32 @@ def test_reset_mail_is_in_the_person_language(client, smtp_server):
     )
     assert "Saisissez ce code dans la page qui vous l’a demandé" in mail.text
     assert mail.code in mail.html
+
+
+def test_reset_mail_is_in_the_language_the_person_signed_up_in(client, smtp_server):
+    # given: a journalist who signed up on the French site, now on the English one
+    VerifiedJournalistFactory(email="lea@example.org", language="fr")
+
+    # when
+    client.post(RESET_URL, {"email": "lea@example.org"})
+
+    # then
+    [mail] = smtp_server.wait_for("lea@example.org")
+    assert (
+        mail.subject == "Réinitialisation de votre mot de passe pour la salle de presse"
+    )
+
+
+def test_sign_up_remembers_the_language_of_the_site(client, smtp_server):
+    # when
+    client.post(
+        "/fr/accounts/signup/",
+        {
+            "email": "marc@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+
+    # then
+    assert User.objects.get(email="marc@example.org").language == "fr"
