@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,11 @@ class LoginForm(AllauthLoginForm):
 
 class ProfileForm(forms.Form):
     organisation = organisation_field()
+    language = forms.ChoiceField(
+        label=_("Language of our e-mails"),
+        choices=[("", _("The language of the page I am on")), *settings.LANGUAGES],
+        required=False,
+    )
 
 
 class AdminLoginForm(WagtailLoginForm):

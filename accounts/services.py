@@ -25,10 +25,14 @@ NEWSLETTER_CONSENT_WORDING: Promise = gettext_lazy(
 _UNSUBSCRIBE_SALT = "accounts.newsletter.unsubscribe"
 
 
-def update_profile(*, user: User, organisation: str) -> User:
-    """Store the person's organisation (download reports group by it)."""
+def update_profile(
+    *, user: User, organisation: str, language: str | None = None
+) -> User:
+    """Store the person's organisation (download reports group by it) and mail language."""
     user.organisation = organisation.strip()
-    user.save(update_fields=["organisation"])
+    if language is not None:
+        user.language = language
+    user.save(update_fields=["organisation", "language"])
     return user
 
 

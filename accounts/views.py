@@ -82,12 +82,21 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
         if form.is_valid():
             services.update_profile(
-                user=request.user, organisation=form.cleaned_data["organisation"]
+                user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                language=form.cleaned_data["language"]
+                if "language" in request.POST
+                else None,
             )
             messages.success(request, _("Your details have been saved."))
             return redirect("accounts:profile")
     else:
-        form = ProfileForm(initial={"organisation": request.user.organisation})
+        form = ProfileForm(
+            initial={
+                "organisation": request.user.organisation,
+                "language": request.user.language,
+            }
+        )
     return render(
         request,
         "accounts/profile.html",

@@ -156,3 +156,42 @@ def test_password_change_sends_a_notice_with_where_it_came_from(
     assert source in notice.text
     assert sentence in notice.html
     assert '<html lang="%s">' % language in notice.html
+
+
+def test_language_of_emails_is_saved_from_the_account_page(client):
+    user = VerifiedJournalistFactory(language="en")
+    client.force_login(user)
+
+    response = client.post(
+        "/en/accounts/profile/", {"organisation": "AFP", "language": "fr"}
+    )
+
+    assert response["Location"] == "/en/accounts/profile/"
+    assert User.objects.get(pk=user.pk).language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("page_language", "message"),
+    [
+        ("en", "Select a valid choice. de is not one of the available choices."),
+        (
+            "fr",
+            "Sélectionnez un choix valide. de n’en fait pas partie.",
+        ),
+    ],
+)
+def test_unknown_language_is_refused_and_nothing_is_lost(
+    client, page_language, message
+):
+    user = VerifiedJournalistFactory(organisation="AFP", language="en")
+    client.force_login(user)
+
+    response = client.post(
+        "/%s/accounts/profile/" % page_language,
+        {"organisation": "Reuters", "language": "de"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["language"] == [message]
+    stored = User.objects.get(pk=user.pk)
+    assert (stored.organisation, stored.language) == ("AFP", "en")
