@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -45,6 +47,7 @@ TECHNICAL_FIELDS = [
     "processing_error",
     "processing_error_detail",
     "processed_at",
+    "public_since",
 ]
 
 
@@ -132,6 +135,13 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         _("technical detail of the error"), blank=True
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # "Is this video public?" as one stored fact, shared by every translation: since when a
+    # live, public release (in any language) shows it; null while none does. Maintained by
+    # `news` on publish, unpublish, delete, move and privacy changes; read by the poster and
+    # preview gate, the landing, the downloads and the archive search.
+    public_since = models.DateTimeField(
+        _("public since"), null=True, blank=True, db_index=True
+    )
 
     objects = VideoQuerySet.as_manager()
 
@@ -265,3 +275,81 @@ class Shot(TranslatableMixin, Orderable):
     @property
     def end_timecode(self) -> str:
         return seconds_to_timecode(self.end, self.video.fps)
+
+
+class DownloadKind(models.TextChoices):
+    FULL = "full", _("broadcast master")
+    PART = "part", _("part")
+
+
+class Download(models.Model):
+    """One download: one row per signed link and person, however many Range requests it takes.
+
+    The person's e-mail and organisation are copied as they were at that moment (reports group
+    by what was typed then); the account link is cleared, and the copies anonymised, when the
+    account is deleted. One video across its translations is one `video_key`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="downloads",
+    )
+    email = models.CharField(_("e-mail address"), max_length=254, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255, blank=True)
+    video = models.ForeignKey(
+        Video,
+        verbose_name=_("video"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="downloads",
+    )
+    # The video's translation_key: the same video in every language counts as one.
+    video_key = models.UUIDField(_("video key"), db_index=True)
+    video_title = models.CharField(_("video title"), max_length=255, blank=True)
+    # The language of the page the download started from.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    release = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("release"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The release's translation_key: the same release in every language counts as one.
+    release_key = models.UUIDField(_("release key"), null=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=DownloadKind.choices, default=DownloadKind.FULL
+    )
+    # A part (the partial-downloads issue): in/out as frame numbers, the shots, the cut.
+    in_frame = models.PositiveIntegerField(_("in (frame)"), null=True, blank=True)
+    out_frame = models.PositiveIntegerField(_("out (frame)"), null=True, blank=True)
+    shots = models.JSONField(_("shots"), default=list, blank=True)
+    cut = models.CharField(_("cut"), max_length=16, blank=True)
+    # The signed link's identifier: requests with the same token add to the same row.
+    token = models.CharField(_("link"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("file size (bytes)"), null=True, blank=True)
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    bytes_sent = models.PositiveBigIntegerField(_("bytes sent"), default=0)
+    created_at = models.DateTimeField(_("downloaded at"), default=timezone.now)
+    last_request_at = models.DateTimeField(_("last request"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["created_at"], name="download_created_idx"),
+            models.Index(fields=["video_key", "created_at"], name="download_video_idx"),
+            models.Index(
+                fields=["release_key", "created_at"], name="download_release_idx"
+            ),
+            models.Index(fields=["user", "created_at"], name="download_user_idx"),
+        ]
+
+    def __str__(self):
+        return "%s, %s" % (self.video_title, self.created_at)
