@@ -211,21 +211,30 @@ def database_url() -> str:
     )
 
 
+def service_env() -> dict[str, str]:
+    """The broker, shared cache and proxy count production settings insist on."""
+    broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    return {
+        "CELERY_BROKER_URL": broker,
+        # The engineer's or CI's own Redis database: Django's cache keys (":1:…") never
+        # meet Celery's; throttle tests use addresses of their own.
+        "CACHE_URL": broker,
+        # One nginx in front (deploy/nginx-server.conf overwrites X-Forwarded-For).
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+    }
+
+
 def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
     """Production settings' environment on plain-HTTP loopback, on the test database.
 
     Everything lives under var_dir (MEDIA_ROOT is var_dir/media, and so on).
     """
-    broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
     return {
+        **service_env(),
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": "test-only-insecure-key",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": broker,
-        # The same Redis, another key space than the broker's.
-        "CACHE_URL": broker.rsplit("/", 1)[0] + "/15",
-        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
         "NEWSROOM_VAR_DIR": str(var_dir),
         # Loopback speaks plain HTTP: no redirect to HTTPS, cookies without Secure.
         "SECURE_SSL_REDIRECT": "false",
@@ -277,7 +286,8 @@ def collected_static(tmp_path_factory) -> Path:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         cwd=settings.BASE_DIR,
         env={
-            **os.environ,
+            "PATH": os.environ.get("PATH", ""),
+            **service_env(),
             "DJANGO_SETTINGS_MODULE": "cms.settings.production",
             "SECRET_KEY": "test-only-insecure-key",
             "NEWSROOM_VAR_DIR": str(root.parent / "static-var"),
