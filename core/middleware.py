@@ -13,6 +13,8 @@ import unicodedata
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.utils.datastructures import MultiValueDictKeyError
+from django.utils.translation import gettext as _
 
 from core.views import bad_request
 
@@ -65,7 +67,10 @@ def query_string_problem(environ_value: str) -> str | None:
 class BadQueryStringMiddleware:
     """Answer 400, in the person's language, to a query string no view should see.
 
-    After LocaleMiddleware (the page's language is known) and before any view.
+    After LocaleMiddleware (the page's language is known) and before any view. A form
+    posted without fields its own page always sends (a StreamField's or formset's counts,
+    e.g. a page revision revert posted by hand) is a 400 too: Wagtail's widgets read them
+    as `data[name]` and would answer 500.
     """
 
     def __init__(self, get_response):
@@ -77,3 +82,15 @@ class BadQueryStringMiddleware:
             logger.info("400 for %s: query string with %s", request.path, problem)
             return bad_request(request)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.method == "POST" and isinstance(exception, MultiValueDictKeyError):
+            logger.info("400 for %s: the form lacks %s", request.path, exception)
+            return bad_request(
+                request,
+                message=_(
+                    "The form arrived incomplete, so nothing was saved. Reload the page "
+                    "and try again."
+                ),
+            )
+        return None
