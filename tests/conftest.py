@@ -7,6 +7,7 @@ from django.conf import settings
 import pytest
 
 from home.services import ensure_site_tree
+from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
 
 
 FRENCH = {
