@@ -44,3 +44,8 @@ def preview_width() -> int:
 def poster_collection_name() -> str:
     """Posters are Wagtail images kept in their own collection (privacy is handled per video)."""
     return getattr(settings, "NEWSROOM_POSTER_COLLECTION", "Video posters")
+
+
+def kept_upload_max_age() -> int:
+    """Seconds a master kept across a form error waits for its form to come back (a day)."""
+    return getattr(settings, "NEWSROOM_KEPT_UPLOAD_MAX_AGE", 24 * 60 * 60)

@@ -38,6 +38,16 @@ class VideoSaveMixin:
             kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
         return kwargs
 
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        if not valid and form.keep_upload() is not None:
+            # Say so at the top too: the person must not think the upload is lost.
+            self.produced_error_message = "%s %s" % (
+                self.produced_error_message or "",
+                form.kept_message,
+            )
+        return valid
+
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:
@@ -46,11 +56,26 @@ class VideoSaveMixin:
 
     def get_success_message(self, *args):
         message = super().get_success_message(*args)
-        if self.form.master_changed:
-            return _(
-                "%(message)s The master was uploaded: processing has been queued."
-            ) % {"message": message}
-        return message
+        if not self.form.master_changed:
+            return message
+        # Processing may have finished already (inline tasks, a quick worker): say what is.
+        state = (
+            Video.objects.filter(pk=self.object.pk)
+            .values_list("processing_state", flat=True)
+            .first()
+        )
+        if state == ProcessingState.READY:
+            status = _("The master was uploaded and processed: the video is ready.")
+        elif state == ProcessingState.FAILED:
+            status = _(
+                "The master was uploaded but could not be processed: see the reason "
+                "on the video's page."
+            )
+        elif state == ProcessingState.PROCESSING:
+            status = _("The master was uploaded: processing is under way.")
+        else:
+            status = _("The master was uploaded: processing has been queued.")
+        return "%(message)s %(status)s" % {"message": message, "status": status}
 
 
 class VideoCreateView(VideoSaveMixin, CreateView):
