@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The archive search's JSON API (read-only, anonymous): its schema at /api/v1/openapi.json.
+    path("api/v1/", include("search.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalisedPagesSitemap}}),
     # Posters and previews of embargoed videos: before the plain file serving (news.media_gate).
     re_path(
