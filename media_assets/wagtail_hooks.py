@@ -28,6 +28,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from media_assets import services
 from media_assets.models import ProcessingState, Video
+from media_assets.reports.hooks import register as register_download_reports
 from media_assets.uploads import interrupted_uploads
 
 
@@ -204,3 +205,6 @@ def route_wagtailmedia_uploads_to_library():
             r"^media/(?P<media_type>audio|video)/chooser/upload/$", _to_library_add
         ),
     ]
+
+
+register_download_reports()
