@@ -28,6 +28,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from media_assets import services
 from media_assets.models import ProcessingState, Video
+from media_assets.reports.hooks import register as register_download_reports
 from media_assets.uploads import interrupted_uploads
 
 
@@ -240,3 +241,6 @@ def _to_library_delete(request, media_id):
 @hooks.register("register_admin_urls")
 def route_wagtailmedia_deletion_to_library():
     return [path("media/delete/<int:media_id>/", _to_library_delete)]
+
+
+register_download_reports()
