@@ -274,9 +274,18 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Embargo: Wagtail scheduled publishing runs every minute (Celery beat in cms/celery.py; `make run`).
 NEWS_FEED_SIZE = 30
-# Posters and previews go through news.media_gate; behind nginx, set this to the `internal`
-# location that aliases MEDIA_ROOT (e.g. /protected-media/) so nginx sends the bytes.
-NEWS_PROTECTED_MEDIA_PREFIX = env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")
+# Files leave through media_assets.serving: behind nginx, each STORAGES alias maps to the
+# `internal` location that aliases its directory, and nginx sends the bytes (X-Accel-Redirect):
+# MEDIA_ROOT (posters, previews; e.g. /protected-media/) and the masters (e.g. /protected/).
+# Empty: Django streams the file itself, with Range (development and tests).
+NEWSROOM_ACCEL_LOCATIONS = {
+    alias: location
+    for alias, location in (
+        ("default", env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")),
+        ("private", env.str("NEWSROOM_PROTECTED_MASTERS_PREFIX", default="")),
+    )
+    if location
+}
 
 # --- video library (media_assets) ---
 # Broadcast masters we accept (the content is checked with ffprobe as well).
