@@ -294,11 +294,11 @@ def post_throttled(
     headers: dict[str, str] | None = None,
     chunk: int = 256 * 1024,
     timeout: float = 3600,
-) -> tuple[int, dict[str, str], float]:
+) -> tuple[int, dict[str, str], float, float]:
     """POST body at no more than `rate` bytes a second, as a slow link would.
 
     body is a file-like with .length and .content_type (e.g. MultipartFromDisk). Returns
-    (status, headers, seconds until the whole answer arrived).
+    (status, headers, seconds until the whole answer arrived, seconds spent sending).
     """
     address = urlsplit(base_url)
     connection = http.client.HTTPConnection(
@@ -321,12 +321,14 @@ def post_throttled(
             ahead = sent / rate - (time.perf_counter() - started)
             if ahead > 0:
                 time.sleep(ahead)
+        sending = time.perf_counter() - started
         response = connection.getresponse()
         response.read()
         return (
             response.status,
             dict(response.getheaders()),
             time.perf_counter() - started,
+            sending,
         )
     finally:
         connection.close()

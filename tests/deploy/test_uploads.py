@@ -54,7 +54,7 @@ def test_a_slow_upload_outlasting_gunicorns_timeout_succeeds_through_nginx(
     )
 
     try:
-        status, headers, seconds = post_throttled(
+        status, headers, seconds, _sending = post_throttled(
             base_url,
             ADD_URL,
             body,
