@@ -149,6 +149,10 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["organisation"]
 # Wagtail's own search (admin, page choosers) stays on the database whatever the
 # environment says: ELASTICSEARCH_URL belongs to the archive search, not to Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The archive search's Elasticsearch engine (search/engines/elasticsearch.py) when set;
+# otherwise the archive is searched in the database.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="newsroom-archive")
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run inline.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
