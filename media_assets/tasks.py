@@ -25,3 +25,11 @@ def process_video_task(video_id: int, force: bool = False) -> str:
 
     video = process_video(video_id=video_id, force=force)
     return video.processing_state if video is not None else "gone"
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_videos_task() -> None:
+    """The sweep (Celery beat, every NEWSROOM_SWEEP_INTERVAL seconds): see the service."""
+    from media_assets.services import requeue_stuck_videos
+
+    requeue_stuck_videos()

@@ -38,19 +38,28 @@ class VideoSaveMixin:
             kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
         return kwargs
 
+    processing = None
+
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:
-            services.request_processing(video=instance)
+            self.processing = services.request_processing(video=instance)
         return instance
 
     def get_success_message(self, *args):
+        # After the save's transaction committed: the job was handed over, or not.
         message = super().get_success_message(*args)
-        if self.form.master_changed:
+        if self.processing is None:
+            return message
+        if self.processing.queued is False:
             return _(
-                "%(message)s The master was uploaded: processing has been queued."
+                "%(message)s The master was uploaded and is safe. The job service is "
+                "not reachable right now: processing will start by itself when it is "
+                "back."
             ) % {"message": message}
-        return message
+        return _("%(message)s The master was uploaded: processing has been queued.") % {
+            "message": message
+        }
 
 
 class VideoCreateView(VideoSaveMixin, CreateView):
