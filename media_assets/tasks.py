@@ -33,3 +33,11 @@ def remove_abandoned_uploads_task() -> int:
     from media_assets.kept_uploads import remove_abandoned
 
     return remove_abandoned()
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_videos_task() -> None:
+    """The sweep (Celery beat, every NEWSROOM_SWEEP_INTERVAL seconds): see the service."""
+    from media_assets.services import requeue_stuck_videos
+
+    requeue_stuck_videos()
