@@ -55,6 +55,10 @@ class VideoQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("poster", "locale")
 
+    def public(self):
+        """Videos that a live, public release (in any language) shows: ``public_since`` is set."""
+        return self.filter(public_since__isnull=False)
+
 
 class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
     """A broadcast video: wagtailmedia's media model with a private master, poster, preview and shots.
@@ -178,6 +182,22 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
     def save(self, *args, **kwargs):
         self.type = MediaType.VIDEO
         super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.public_since is not None
+
+    def get_public_url(self, language: str | None = None) -> str:
+        """The public video page in `language` (the active one by default)."""
+        from django.urls import reverse
+        from django.utils import translation
+        from django.utils.text import slugify
+
+        kwargs = {"pk": self.pk, "slug": slugify(self.title) or "video"}
+        if language is None:
+            return reverse("media_assets:video-detail", kwargs=kwargs)
+        with translation.override(language):
+            return reverse("media_assets:video-detail", kwargs=kwargs)
 
     @property
     def frame_rate(self) -> Fraction | None:

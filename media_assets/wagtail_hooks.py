@@ -28,6 +28,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from media_assets import services
 from media_assets.models import ProcessingState, Video
+from media_assets.reports.hooks import register as register_download_reports
 from media_assets.uploads import interrupted_uploads
 
 
@@ -229,3 +230,17 @@ def route_wagtailmedia_uploads_to_library():
             r"^media/(?P<media_type>audio|video)/chooser/upload/$", _to_library_add
         ),
     ]
+
+
+def _to_library_delete(request, media_id):
+    # wagtailmedia's own delete view asks its own policy, where "change" implies delete: the
+    # library's delete view asks ours (superusers only) and says what still uses the video.
+    return redirect("wagtailsnippets_media_assets_video:delete", media_id)
+
+
+@hooks.register("register_admin_urls")
+def route_wagtailmedia_deletion_to_library():
+    return [path("media/delete/<int:media_id>/", _to_library_delete)]
+
+
+register_download_reports()

@@ -1,8 +1,9 @@
 """Settings shared by every environment: secure by default, read from the environment.
 
 A missing variable fails closed: DEBUG is off, SECRET_KEY and ALLOWED_HOSTS must be given.
-Optional services (PostgreSQL, Redis/Celery, SMTP, Elasticsearch) switch on when their URL is set;
-without them the site runs on SQLite, runs tasks inline and prints mail to the console.
+Optional services (PostgreSQL, Redis/Celery, SMTP) switch on when their URL is set; without them
+the site runs on SQLite, runs tasks inline and prints mail to the console (development only:
+production.py refuses to start without a broker and a shared cache).
 """
 
 from pathlib import Path
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A query string with NUL, control characters, non-UTF-8 bytes or huge values: 400.
+    "core.middleware.BadQueryStringMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,7 +123,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic writes here and nginx serves it (deploy/nginx.conf: $newsroom_static_root).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -142,13 +146,13 @@ WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_USER_CUSTOM_FIELDS = ["organisation"]
+# Wagtail's own search (admin, page choosers) stays on the database whatever the
+# environment says: ELASTICSEARCH_URL belongs to the archive search, not to Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-if env.str("ELASTICSEARCH_URL", default=""):
-    WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": "wagtail.search.backends.elasticsearch8",
-        "URLS": [env.str("ELASTICSEARCH_URL")],
-        "INDEX": env.str("ELASTICSEARCH_INDEX", default="newsroom"),
-    }
+# The archive search's Elasticsearch engine (search/engines/elasticsearch.py) when set;
+# otherwise the archive is searched in the database.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="newsroom-archive")
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run inline.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -182,7 +186,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+# Preload is the operator's choice (hard to undo): SECURE_HSTS_PRELOAD=true to opt in.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
@@ -273,9 +278,18 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Embargo: Wagtail scheduled publishing runs every minute (Celery beat in cms/celery.py; `make run`).
 NEWS_FEED_SIZE = 30
-# Posters and previews go through news.media_gate; behind nginx, set this to the `internal`
-# location that aliases MEDIA_ROOT (e.g. /protected-media/) so nginx sends the bytes.
-NEWS_PROTECTED_MEDIA_PREFIX = env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")
+# Files leave through media_assets.serving: behind nginx, each STORAGES alias maps to the
+# `internal` location that aliases its directory, and nginx sends the bytes (X-Accel-Redirect):
+# MEDIA_ROOT (posters, previews; e.g. /protected-media/) and the masters (e.g. /protected/).
+# Empty: Django streams the file itself, with Range (development and tests).
+NEWSROOM_ACCEL_LOCATIONS = {
+    alias: location
+    for alias, location in (
+        ("default", env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")),
+        ("private", env.str("NEWSROOM_PROTECTED_MASTERS_PREFIX", default="")),
+    )
+    if location
+}
 
 # --- video library (media_assets) ---
 # Broadcast masters we accept (the content is checked with ffprobe as well).
