@@ -35,3 +35,6 @@ urlpatterns += i18n_patterns(
     path("feeds/", include("news.urls")),
     path("", include(wagtail_urls)),
 )
+
+# Django's own 400 (e.g. too many fields) is the same page, in the person's language.
+handler400 = "core.views.bad_request"

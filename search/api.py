@@ -246,7 +246,7 @@ def search(request, params: Query[SearchParameters]):
             )
         except PageNotFound as error:
             return _problem(request, 404, _("No such page"), error.message, "page")
-        return 200, {
+        return {
             "total": results.total,
             "total_capped": results.total_capped,
             "page": results.page,

@@ -44,16 +44,25 @@ def eligible_releases():
 def eligible_videos(videos=None):
     """Videos that a live, public release (in any language) shows: the poster/preview rule.
 
-    The one place that says which videos the archive holds. When `Video.objects.public()`
-    (maintained from `public_since`) is on main, this becomes `videos.public()`.
+    The one place that says which videos the archive holds: `Video.public_since`, which
+    `news.publicity` keeps (the indexing tasks refresh it first, see `refresh_videos`).
     """
     videos = Video.objects.all() if videos is None else videos
-    shown = Video.objects.filter(
-        pk__in=ReleaseVideo.objects.filter(
-            page_id__in=eligible_releases().values("pk")
-        ).values("video_id")
-    ).values("translation_key")
-    return videos.filter(translation_key__in=shown)
+    return videos.public()
+
+
+def refresh_videos(video_ids: list[int]) -> None:
+    """Bring `public_since` of these videos up to date before indexing them.
+
+    `news` recomputes it in a task of its own that may run after ours; recomputing here too
+    (idempotent) keeps the index from reading a stale answer.
+    """
+    from news.publicity import refresh_public_videos
+
+    keys = Video.objects.filter(pk__in=video_ids).values_list(
+        "translation_key", flat=True
+    )
+    refresh_public_videos([str(key) for key in keys])
 
 
 @dataclass
@@ -325,6 +334,9 @@ def rebuild(*, progress=None) -> int:
     Search stays up: a batch's old rows are visible until its new rows commit. Rows of items
     that are no longer live and public are removed at the end. Returns the rows written.
     """
+    from news.publicity import refresh_public_videos
+
+    refresh_public_videos()
     written = 0
     release_ids = list(eligible_releases().order_by("pk").values_list("pk", flat=True))
     video_ids = list(eligible_videos().order_by("pk").values_list("pk", flat=True))

@@ -7,7 +7,6 @@ weights, and a short list of stop words per language instead of the dictionaries
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -15,6 +14,7 @@ from django.db import connection
 from search import conf
 from search.archive import languages
 from search.engines.base import MARK_END, MARK_START, Engine, EngineResult, EngineRow
+from search.syntax import parse
 
 
 if TYPE_CHECKING:
@@ -93,8 +93,6 @@ STOP_WORDS = {
         "à",
     },
 }
-TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-WORD = re.compile(r"\w+")
 # bm25 weights of title, lead, tags_text, body_text, quotes_text, extra_text.
 BM25 = "bm25(search_archivedocument_fts, 10.0, 5.0, 5.0, 2.0, 2.0, 1.0)"
 
@@ -102,38 +100,18 @@ BM25 = "bm25(search_archivedocument_fts, 10.0, 5.0, 5.0, 2.0, 2.0, 1.0)"
 def fts_query(text: str, searched: list[str]) -> str | None:
     """Web-search syntax as an FTS5 query ("phrase", or, -word); None when only stop words."""
     stop = set.intersection(*(STOP_WORDS.get(language, set()) for language in searched))
-    groups: list[list[str]] = [[]]
-    excluded: list[str] = []
-    pending_or = False
-    for match in TOKEN.finditer(text):
-        negative = bool(match.group(1) or match.group(3))
-        raw = match.group(2) if match.group(2) is not None else match.group(4)
-        if match.group(4) and raw.lower() == "or" and not negative:
-            pending_or = True
-            continue
-        words = WORD.findall(raw.lower())
-        if match.group(2) is None:
-            words = [word for word in words if word not in stop]
-        if not words:
-            continue
-        term = '"%s"' % " ".join(words)
-        if negative:
-            excluded.append(term)
-        elif pending_or and groups[-1]:
-            groups[-1].append(term)
-        else:
-            groups.append([term])
-        pending_or = False
+    parsed = parse(text, stop)
     terms = [
-        group[0] if len(group) == 1 else "(%s)" % " OR ".join(group)
-        for group in groups
-        if group
+        " OR ".join('"%s"' % term.text for term in group).join("()")
+        if len(group) > 1
+        else '"%s"' % group[0].text
+        for group in parsed.groups
     ]
     if not terms:
         return None
     expression = " AND ".join(terms)
-    for term in excluded:
-        expression = "(%s) NOT %s" % (expression, term)
+    for term in parsed.excluded:
+        expression = '(%s) NOT "%s"' % (expression, term.text)
     return expression
 
 

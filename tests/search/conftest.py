@@ -20,3 +20,21 @@ def indexed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _own_elasticsearch_indices(settings):
+    """With ELASTICSEARCH_URL set, each test gets indices of its own, deleted afterwards."""
+    if not settings.ELASTICSEARCH_URL:
+        yield
+        return
+    import uuid
+
+    from elasticsearch import Elasticsearch
+
+    prefix = "newsroom-test-%s" % uuid.uuid4().hex[:12]
+    settings.ELASTICSEARCH_INDEX = prefix
+    yield
+    Elasticsearch(settings.ELASTICSEARCH_URL).indices.delete(
+        index=prefix + "-*", ignore_unavailable=True, allow_no_indices=True
+    )
