@@ -1,5 +1,6 @@
-"""Parts made by a real Celery worker on Redis: one job for identical requests, progress,
-a worker killed in the middle, eviction.
+"""Parts made by a real Celery worker on Redis.
+
+One job for identical requests, progress, a worker killed in the middle, eviction.
 """
 
 from __future__ import annotations
