@@ -54,8 +54,8 @@ run: seed ## Set everything up and serve on 127.0.0.1:$PORT (embargoes lift ever
 beat: $(VENV)/.installed ## Celery beat (production-like scheduled publishing; needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A cms beat --loglevel=info
 
-worker: $(VENV)/.installed ## Celery worker for the default and media queues (needs CELERY_BROKER_URL)
-	$(VENV)/bin/celery -A cms worker -Q default,media --concurrency 2 --loglevel=info
+worker: $(VENV)/.installed ## Celery worker for the default, media and clips queues (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A cms worker -Q default,media,clips --concurrency 2 --loglevel=info
 
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest

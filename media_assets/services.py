@@ -342,6 +342,10 @@ def _store_results(video_id, source_name, info, checksum, poster_path, preview_p
         video.save()
         _sync(video)
 
+        if replaced_master:
+            # the parts cut from the previous master go with it
+            key, checksum = video.translation_key, video.checksum
+            transaction.on_commit(lambda: _invalidate_parts(key, checksum))
         if old_preview and old_preview != video.preview.name:
             _delete_after_commit(video.preview.storage, old_preview)
         if replaced_master:
@@ -352,6 +356,12 @@ def _store_results(video_id, source_name, info, checksum, poster_path, preview_p
                 lambda: Image.objects.filter(pk=old_poster_id).delete()
             )
     return video
+
+
+def _invalidate_parts(translation_key, checksum: str) -> None:
+    from media_assets.clips import invalidate_parts
+
+    invalidate_parts(translation_key, checksum)
 
 
 def _store_failure(video_id, source_name, code, detail):

@@ -166,7 +166,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"media_assets.tasks.*": {"queue": "media"}}
+CELERY_TASK_ROUTES = {
+    # partial downloads have a queue of their own: a long part never delays processing
+    "media_assets.tasks.make_clip_task": {"queue": "clips"},
+    "media_assets.tasks.*": {"queue": "media"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 # With acks_late, Redis hands a task that was not acknowledged to another worker after the
 # visibility timeout, even while the first one still runs it. It must exceed the longest run
@@ -317,6 +321,11 @@ WAGTAILMEDIA["VIDEO_EXTENSIONS"] = ["mp4", "m4v", "mov", "mxf"]
 # The Celery queue of video processing, and limits of each ffmpeg/ffprobe run
 # (see media_assets/conf.py for the defaults and the figures behind them).
 NEWSROOM_MEDIA_QUEUE = env.str("NEWSROOM_MEDIA_QUEUE", default="media")
+# Partial downloads: their queue, the disk the prepared parts may take (least recently
+# downloaded go first), how many one account may have in preparation at once
+NEWSROOM_CLIPS_QUEUE = env.str("NEWSROOM_CLIPS_QUEUE", default="clips")
+NEWSROOM_CLIP_CACHE_BYTES = env.int("NEWSROOM_CLIP_CACHE_BYTES", default=50 * 1000**3)
+NEWSROOM_CLIPS_PER_ACCOUNT = env.int("NEWSROOM_CLIPS_PER_ACCOUNT", default=3)
 NEWSROOM_FFMPEG_MEMORY_LIMIT = env.int(
     "NEWSROOM_FFMPEG_MEMORY_LIMIT", default=3 * 1024**3
 )
