@@ -36,13 +36,13 @@ compilemessages: $(VENV)/.installed ## Compile locale/*.po (and our apps' catalo
 messages: $(VENV)/.installed ## Extract translatable strings into locale/fr
 	$(PY) manage.py makemessages -l fr -e html,txt,py --no-location --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
-setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations
+setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations, missing groups and workflow (reports drift)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_editorial_setup
 
 seed: setup system-deps ## Demo content and demo users (idempotent)
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --demo
 
 run: seed ## Set everything up and serve on 127.0.0.1:$PORT (embargoes lift every minute)
 	$(PY) manage.py publish_scheduled_loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT; \
