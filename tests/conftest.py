@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,33 @@ def pytest_configure(config):
             polib.pofile(str(po)).save_as_mofile(str(mo))
 
 
+def pytest_unconfigure(config):
+    """The run's own var directory (cms/settings/test.py) goes with it."""
+    var_dir = Path(settings.VAR_DIR)
+    if var_dir.name.startswith("newsroom-test-var-"):
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_files_under_pytest(tmp_path_factory):
+    """Every temporary file of the session goes under pytest's base directory.
+
+    That is the tests' own (mkdtemp), Django's upload files, and those of the workers, ffmpeg
+    and Chromium they start (TMPDIR). pytest removes it after a green run
+    (tmp_path_retention_policy), so a run leaves nothing behind in the temporary directory.
+    """
+    directory = tmp_path_factory.mktemp("tmp", numbered=False)
+    previous = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(directory)
+    os.environ["TMPDIR"] = str(directory)
+    yield directory
+    tempfile.tempdir = previous[0]
+    if previous[1] is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = previous[1]
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     for item in items:
@@ -45,8 +73,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(tmp_path, settings):
-    """Each test writes its uploads, posters and masters under its own temporary directory."""
+def _isolated_media(request, tmp_path, settings):
+    """Each test writes its uploads, posters and masters under its own temporary directory.
+
+    Except tests marked `module_media`: they read what a module-scoped fixture made (a demo
+    seeded once), under the media root that fixture set.
+    """
+    if request.node.get_closest_marker("module_media"):
+        yield
+        return
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     yield
