@@ -342,6 +342,10 @@ def _store_results(video_id, source_name, info, checksum, poster_path, preview_p
         video.save()
         _sync(video)
 
+        if replaced_master:
+            # the parts cut from the previous master go with it
+            key, checksum = video.translation_key, video.checksum
+            transaction.on_commit(lambda: _invalidate_parts(key, checksum))
         if old_preview and old_preview != video.preview.name:
             _delete_after_commit(video.preview.storage, old_preview)
         if replaced_master:
@@ -352,6 +356,12 @@ def _store_results(video_id, source_name, info, checksum, poster_path, preview_p
                 lambda: Image.objects.filter(pk=old_poster_id).delete()
             )
     return video
+
+
+def _invalidate_parts(translation_key, checksum: str) -> None:
+    from media_assets.clips import invalidate_parts
+
+    invalidate_parts(translation_key, checksum)
 
 
 def _store_failure(video_id, source_name, code, detail):
@@ -399,3 +409,26 @@ def _poster_collection() -> Collection:
 def _delete_after_commit(storage, name: str) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def set_public_videos(*, shown_keys, keys=None) -> tuple[int, int]:
+    """Store which videos are public: those whose translation key is in `shown_keys`.
+
+    `shown_keys` is a queryset (or collection) of the translation keys that a live, public
+    release shows; `news` computes it, so this app never reads pages. A video no longer shown
+    loses ``public_since`` (whatever `keys` says: a release may have dropped it); one newly
+    shown gets the current time, shared by all its translations. `keys` limits the second
+    part to the videos concerned. Idempotent. Returns (withdrawn, published) row counts.
+    """
+    withdrawn = (
+        Video.objects.filter(public_since__isnull=False)
+        .exclude(translation_key__in=shown_keys)
+        .update(public_since=None)
+    )
+    newly = Video.objects.filter(
+        public_since__isnull=True, translation_key__in=shown_keys
+    )
+    if keys is not None:
+        newly = newly.filter(translation_key__in=list(keys))
+    published = newly.update(public_since=timezone.now())
+    return withdrawn, published

@@ -16,3 +16,7 @@ class NewsConfig(AppConfig):
         for name in ("Speaker", "Topic"):
             model = self.get_model(name)
             register_permission_policy(model, superuser_deletes_policy(model))
+
+        from news import publicity
+
+        publicity.connect()
