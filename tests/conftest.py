@@ -11,6 +11,8 @@ from home.services import ensure_site_tree
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
 
 
+RUN_DIRECTORY = pytest.StashKey[tuple]()
+
 FRENCH = {
     "Newsroom": "Salle de presse",
     "News releases": "Communiqués de presse",
@@ -18,8 +20,23 @@ FRENCH = {
 
 
 def pytest_configure(config):
-    """Compile the translation catalogues when a .po is newer than its .mo (make test does it too)."""
+    """Compile the translation catalogues when a .po is newer than its .mo (make test does it too).
+
+    And give the run a temporary directory of its own, before any test module is imported:
+    every temporary file goes there (tempfile, and TMPDIR for the workers, ffmpeg, nginx and
+    Chromium the tests start), pytest's own tmp_path directories included. A green run removes
+    it (pytest_sessionfinish), so it leaves nothing in the temporary directory.
+    """
     import polib
+
+    run_directory = tempfile.mkdtemp(prefix="newsroom-tests-")
+    config.stash[RUN_DIRECTORY] = (
+        run_directory,
+        tempfile.tempdir,
+        os.environ.get("TMPDIR"),
+    )
+    tempfile.tempdir = run_directory
+    os.environ["TMPDIR"] = run_directory
 
     for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
@@ -27,31 +44,24 @@ def pytest_configure(config):
             polib.pofile(str(po)).save_as_mofile(str(mo))
 
 
+def pytest_sessionfinish(session, exitstatus):
+    run_directory, tempdir, tmpdir_variable = session.config.stash[RUN_DIRECTORY]
+    tempfile.tempdir = tempdir
+    if tmpdir_variable is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = tmpdir_variable
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        shutil.rmtree(run_directory, ignore_errors=True)
+    else:
+        print("\nTemporary files of this run are kept in %s" % run_directory)  # noqa: T201
+
+
 def pytest_unconfigure(config):
     """The run's own var directory (cms/settings/test.py) goes with it."""
     var_dir = Path(settings.VAR_DIR)
     if var_dir.name.startswith("newsroom-test-var-"):
         shutil.rmtree(var_dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _temporary_files_under_pytest(tmp_path_factory):
-    """Every temporary file of the session goes under pytest's base directory.
-
-    That is the tests' own (mkdtemp), Django's upload files, and those of the workers, ffmpeg
-    and Chromium they start (TMPDIR). pytest removes it after a green run
-    (tmp_path_retention_policy), so a run leaves nothing behind in the temporary directory.
-    """
-    directory = tmp_path_factory.mktemp("tmp", numbered=False)
-    previous = tempfile.tempdir, os.environ.get("TMPDIR")
-    tempfile.tempdir = str(directory)
-    os.environ["TMPDIR"] = str(directory)
-    yield directory
-    tempfile.tempdir = previous[0]
-    if previous[1] is None:
-        os.environ.pop("TMPDIR", None)
-    else:
-        os.environ["TMPDIR"] = previous[1]
 
 
 def pytest_collection_modifyitems(config, items):
