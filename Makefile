@@ -37,13 +37,13 @@ compilemessages: $(VENV)/.installed ## Compile locale/*.po (and our apps' catalo
 messages: $(VENV)/.installed ## Extract translatable strings into locale/fr
 	$(PY) manage.py makemessages -l fr -e html,txt,py --no-location --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
-setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations
+setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations, missing groups and workflow (reports drift)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_editorial_setup
 
 seed: setup system-deps ## Demo content and demo users (idempotent)
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --demo
 
 # The site's own 404 and 500 pages, in the person's language, unless a developer asks for
 # Django's debug pages with DEBUG=true (`DEBUG=true make run`); --insecure serves static files.
