@@ -94,7 +94,10 @@ def ensure_site_tree(
         for page in (home, news):
             if not page.has_translation(locale):
                 translate_with(
-                    page, locale, lambda text, strings=strings: strings.get(text, text)
+                    page,
+                    locale,
+                    lambda text, strings=strings: strings.get(text, text),
+                    publish=True,
                 )
     return SiteTree(home=home, news=news, locales=locales)
 

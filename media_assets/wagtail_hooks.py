@@ -26,6 +26,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from core.listings import TranslatableIndexView, language_column
 from media_assets import services
 from media_assets.models import ProcessingState, Video
 from media_assets.reports.hooks import register as register_download_reports
@@ -165,13 +166,16 @@ class VideoViewSet(SnippetViewSet):
     add_to_admin_menu = True
     add_view_class = VideoCreateView
     edit_view_class = VideoEditView
+    index_view_class = TranslatableIndexView  # opens on the translator's language
     list_display = [
         "title",
         "processing_state",
         Column("running_time", label=gettext_lazy("Duration"), sort_key="duration"),
+        language_column(),
         "created_at",
     ]
-    list_filter = ["processing_state", "locale"]
+    # Wagtail adds its language filter (by language code) to translatable models
+    list_filter = ["processing_state"]
     search_fields = ["title", "description"]
 
     @property

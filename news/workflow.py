@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.forms import TaskStateCommentForm
 from wagtail.models import Task, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
+from core.translation import save_translation_draft
 from news.roles import REVIEWERS
 
 
@@ -130,33 +131,3 @@ def submit_translation_for_review(translation, *, user) -> WorkflowState:
     if workflow is None:
         raise ValueError("No workflow applies to %r." % page)
     return workflow.start(page, user)
-
-
-def save_translation_draft(translation, *, user):
-    """A new revision of the target page with the current translated strings, and nothing live.
-
-    wagtail-localize's `save_target(publish=False)` also saves the page row, which for a live page
-    *is* the public content: a draft would go live without review. For a live target we build
-    the translated page in memory and save only a revision (Wagtail's `save_revision` writes
-    just the revision bookkeeping columns of the row); approval publishes it.
-    """
-    from wagtail_localize.fields import copy_synchronised_fields
-    from wagtail_localize.segments.ingest import ingest_segments
-
-    source = translation.source
-    target = translation.get_target_instance()
-    if not target.live:
-        translation.save_target(user=user, publish=False)
-        return translation.get_target_instance()
-    original = source.as_instance()
-    copy_synchronised_fields(original, target)
-    # The same segments save_target uses (fallback: untranslated strings stay in the source
-    # language, which the reviewer sees).
-    segments = source._get_segments_for_translation(
-        translation.target_locale, fallback=True
-    )
-    ingest_segments(
-        original, target, source.locale, translation.target_locale, segments
-    )
-    target.save_revision(user=user)
-    return target

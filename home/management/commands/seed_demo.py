@@ -237,7 +237,7 @@ class Command(BaseCommand):
             news_index.add_child(instance=page)
             page.save_revision().publish()
         if not page.has_translation(french):
-            translate_with(page, french, demo.FRENCH)
+            translate_with(page, french, demo.FRENCH, publish=True)
         return page
 
     # Users ---------------------------------------------------------------------------------------
