@@ -45,9 +45,11 @@ setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migration
 seed: setup system-deps ## Demo content and demo users (idempotent)
 	$(PY) manage.py seed_demo
 
+# The site's own 404 and 500 pages, in the person's language, unless a developer asks for
+# Django's debug pages with DEBUG=true (`DEBUG=true make run`); --insecure serves static files.
 run: seed ## Set everything up and serve on 127.0.0.1:$PORT (embargoes lift every minute)
 	$(PY) manage.py publish_scheduled_loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-false} $(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 beat: $(VENV)/.installed ## Celery beat (production-like scheduled publishing; needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A cms beat --loglevel=info

@@ -59,6 +59,28 @@ def reports_xlsx_max_rows() -> int:
     return getattr(settings, "NEWSROOM_REPORTS_XLSX_MAX_ROWS", 100_000)
 
 
+def stuck_after(duration: float) -> float:
+    """Seconds after which a queued or running processing job counts as lost.
+
+    A killed worker or a broker that lost the message leaves the video "queued" or
+    "processing": the sweep re-queues it after this long. No run can legitimately take longer than its ffmpeg limits: the probe, the poster and the
+    preview (a floor plus a multiple of the running time), plus a minute of margin; about
+    27 minutes for a 10-minute master.
+    """
+    floor = getattr(settings, "NEWSROOM_STUCK_FLOOR", None)
+    if floor is None:
+        floor = (
+            probe_timeout()
+            + poster_timeout()
+            + getattr(settings, "NEWSROOM_PREVIEW_TIMEOUT_FLOOR", 300)
+            + 60
+        )
+    factor = getattr(settings, "NEWSROOM_STUCK_FACTOR", None)
+    if factor is None:
+        factor = getattr(settings, "NEWSROOM_PREVIEW_TIMEOUT_FACTOR", 2.0)
+    return floor + factor * (duration or 0)
+
+
 def clips_queue() -> str:
     """The Celery queue of partial downloads (a worker runs ``-Q clips``)."""
     return getattr(settings, "NEWSROOM_CLIPS_QUEUE", "clips")

@@ -54,6 +54,7 @@ TECHNICAL_FIELDS = [
     "processing_error",
     "processing_error_detail",
     "processed_at",
+    "processing_deadline",
     "public_since",
 ]
 
@@ -146,6 +147,11 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         _("technical detail of the error"), blank=True
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # When a queued or running job counts as lost and the sweep queues it again (see
+    # services.requeue_stuck_videos); null while it could not be handed to the job service.
+    processing_deadline = models.DateTimeField(
+        _("processing deadline"), null=True, blank=True, db_index=True
+    )
     # "Is this video public?" as one stored fact, shared by every translation: since when a
     # live, public release (in any language) shows it; null while none does. Maintained by
     # `news` on publish, unpublish, delete, move and privacy changes; read by the poster and

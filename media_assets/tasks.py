@@ -35,6 +35,14 @@ def remove_abandoned_uploads_task() -> int:
     return remove_abandoned()
 
 
+@shared_task(ignore_result=True)
+def requeue_stuck_videos_task() -> None:
+    """The sweep (Celery beat, every NEWSROOM_SWEEP_INTERVAL seconds): see the service."""
+    from media_assets.services import requeue_stuck_videos
+
+    requeue_stuck_videos()
+
+
 # A frame-accurate re-encode of a whole two-hour master is the longest a part can take.
 CLIP_TIME_LIMIT = 6 * 60 * 60
 

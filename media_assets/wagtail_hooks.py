@@ -39,6 +39,8 @@ class VideoSaveMixin:
             kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
         return kwargs
 
+    processing = None
+
     def is_valid(self, form):
         valid = super().is_valid(form)
         if not valid and form.keep_upload() is not None:
@@ -52,13 +54,20 @@ class VideoSaveMixin:
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:
-            services.request_processing(video=instance)
+            self.processing = services.request_processing(video=instance)
         return instance
 
     def get_success_message(self, *args):
+        # After the save's transaction committed: the job was handed over, or not.
         message = super().get_success_message(*args)
-        if not self.form.master_changed:
+        if self.processing is None:
             return message
+        if self.processing.queued is False:
+            return _(
+                "%(message)s The master was uploaded and is safe. The job service is "
+                "not reachable right now: processing will start by itself when it is "
+                "back."
+            ) % {"message": message}
         # Processing may have finished already (inline tasks, a quick worker): say what is.
         state = (
             Video.objects.filter(pk=self.object.pk)

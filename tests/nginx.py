@@ -16,6 +16,7 @@ gunicorn runs `deploy/gunicorn.conf.py` against the test database:
 from __future__ import annotations
 
 import getpass
+import http.client
 import os
 import re
 import shutil
@@ -232,7 +233,8 @@ def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
     return {
         **service_env(),
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-        "SECRET_KEY": "test-only-insecure-key",
+        # The test's own: sessions made by the test's client are valid in gunicorn.
+        "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url(),
         "NEWSROOM_VAR_DIR": str(var_dir),
@@ -247,7 +249,11 @@ def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
 
 @contextmanager
 def run_gunicorn(
-    directory: Path, *, env: dict[str, str] | None = None, workers: int = 2
+    directory: Path,
+    *,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Start gunicorn with deploy/gunicorn.conf.py; yield its address, "127.0.0.1:PORT".
 
@@ -265,6 +271,7 @@ def run_gunicorn(
                 "--config", str(GUNICORN_CONF),
                 "--bind", "127.0.0.1:%d" % port,
                 "--workers", str(workers),
+                *extra_args,
             ],
             cwd=settings.BASE_DIR,
             env={"PATH": os.environ.get("PATH", ""), **env},
@@ -276,6 +283,55 @@ def run_gunicorn(
         yield "127.0.0.1:%d" % port
     finally:
         stop(process, signal.SIGQUIT)  # quick shutdown: the test is over
+
+
+def post_throttled(
+    base_url: str,
+    path: str,
+    body,
+    *,
+    rate: float,
+    headers: dict[str, str] | None = None,
+    chunk: int = 256 * 1024,
+    timeout: float = 3600,
+) -> tuple[int, dict[str, str], float, float]:
+    """POST body at no more than `rate` bytes a second, as a slow link would.
+
+    body is a file-like with .length and .content_type (e.g. MultipartFromDisk). Returns
+    (status, headers, seconds until the whole answer arrived, seconds spent sending).
+    """
+    address = urlsplit(base_url)
+    connection = http.client.HTTPConnection(
+        address.hostname, address.port, timeout=timeout
+    )
+    started = time.perf_counter()
+    try:
+        connection.putrequest("POST", path)
+        for name, value in {
+            **(headers or {}),
+            "Content-Type": body.content_type,
+            "Content-Length": str(body.length),
+        }.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        sent = 0
+        while data := body.read(chunk):
+            connection.send(data)
+            sent += len(data)
+            ahead = sent / rate - (time.perf_counter() - started)
+            if ahead > 0:
+                time.sleep(ahead)
+        sending = time.perf_counter() - started
+        response = connection.getresponse()
+        response.read()
+        return (
+            response.status,
+            dict(response.getheaders()),
+            time.perf_counter() - started,
+            sending,
+        )
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -308,7 +364,9 @@ def gunicorn(tmp_path, collected_static, transactional_db) -> Iterator[Callable]
     with ExitStack() as stack:
         count = 0
 
-        def start(*, workers: int = 2, **overrides: str) -> str:
+        def start(
+            *, workers: int = 2, extra_args: tuple[str, ...] = (), **overrides: str
+        ) -> str:
             nonlocal count
             count += 1
             env = production_env(
@@ -316,7 +374,10 @@ def gunicorn(tmp_path, collected_static, transactional_db) -> Iterator[Callable]
             )
             return stack.enter_context(
                 run_gunicorn(
-                    tmp_path / ("gunicorn-%d" % count), env=env, workers=workers
+                    tmp_path / ("gunicorn-%d" % count),
+                    env=env,
+                    workers=workers,
+                    extra_args=extra_args,
                 )
             )
 

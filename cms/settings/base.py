@@ -172,6 +172,26 @@ CELERY_TASK_ROUTES = {
     "media_assets.tasks.*": {"queue": "media"},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# With acks_late, Redis hands a task that was not acknowledged to another worker after the
+# visibility timeout, even while the first one still runs it. It must exceed the longest run
+# (media_assets.tasks.HARD_TIME_LIMIT, 4 h) or long masters would be processed twice at once;
+# a job lost to a killed worker does not wait for it: the sweep (NEWSROOM_SWEEP_INTERVAL)
+# queues it again after a deadline derived from the master's duration.
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+# A broker that is down answers within seconds (connect timeout, two quick publish retries)
+# instead of blocking an upload: the video stays queued until the sweep reaches it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 4 * 60 * 60 + 10 * 60,
+    "socket_connect_timeout": 3,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+NEWSROOM_SWEEP_INTERVAL = env.float("NEWSROOM_SWEEP_INTERVAL", default=60.0)
 
 # E-mail: SMTP when EMAIL_URL is set (smtp://user:pass@host:port), the console otherwise.
 if env.str("EMAIL_URL", default=""):

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media_assets', '0003_video_public_since_download'),
+        ('media_assets', '0004_video_processing_deadline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
