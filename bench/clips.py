@@ -16,6 +16,7 @@ Each frame-accurate result's quality gate (frames, PSNR at both ends, decode err
 offset) is printed with the timings. Generate the master once (minutes) and pass its path:
 
     .venv/bin/python bench/clips.py --master PATH [--rate 25|2997] [--runs 3] [--no-long]
+        [--lengths 10,60,598]
 
 DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) must be set.
 """
@@ -188,6 +189,9 @@ def main():
     parser.add_argument("--rate", default="25", choices=["25", "2997"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-long", action="store_true")
+    parser.add_argument(
+        "--lengths", default="10,60,598", help="frame-accurate part lengths in seconds"
+    )
     args = parser.parse_args()
     if not args.master.exists():
         print("Generating %s (once; minutes)…" % args.master, flush=True)
@@ -224,12 +228,12 @@ def main():
               flush=True)  # fmt: skip
 
         # 2. frame-accurate 10 s, 60 s, 10 min
-        lengths = [10, 60, 600 - 2]
+        lengths = [int(value) for value in args.lengths.split(",")]
         smart_medians = {}
         for seconds in lengths:
             frames = int(seconds * rate)
             smart = []
-            for run in range(args.runs if seconds < 600 else 1):
+            for run in range(args.runs if seconds < 300 else 1):
                 start = 13 + 7 * run
                 elapsed, clip = through_worker(
                     video, [(start, start + frames)], ClipCut.EXACT
@@ -238,7 +242,7 @@ def main():
             smart_medians[seconds] = median(smart)
             print("frame-accurate %d s (%s): smart cut median %.2f s; %s" % (
                 seconds, clip.method, median(smart), gate_line(clip.gate)), flush=True)  # fmt: skip
-            if seconds >= 600 and args.no_long:
+            if seconds >= 300 and args.no_long:
                 print("  full re-encode of 10 min: skipped (--no-long)", flush=True)
                 continue
             elapsed, result = full_reencode(args.master, [(13, 13 + frames)])
