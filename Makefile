@@ -75,5 +75,6 @@ bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
 	$(PY) bench/pages.py
 	$(PY) bench/processing.py
 	$(PY) bench/accounts.py
+	$(PY) bench/clips.py --master bench/out/master-1080p25-clips.mp4
 
 .PHONY: help system-deps compilemessages messages setup seed run beat worker test lint format bench

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
     path("feeds/", include("news.urls")),
+    path("", include("media_assets.part_urls")),
     path("", include(wagtail_urls)),
 )
 

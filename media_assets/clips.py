@@ -256,6 +256,19 @@ def file_name(video: Video | None, clip: Clip) -> str:
     return "%s_%s_%s" % (title, tc(clip.in_frame), tc(clip.out_frame))
 
 
+_INDEXES: dict[tuple[str, str, int], object] = {}
+
+
+def cached_index(path: Path, checksum: str):
+    """The master's frame index, listed once per worker process (a few per master)."""
+    key = (str(path), checksum, path.stat().st_mtime_ns)
+    if key not in _INDEXES:
+        if len(_INDEXES) >= 8:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = index_master(path)
+    return _INDEXES[key]
+
+
 def make_clip(clip_id: int) -> str:
     """Make the part's file (idempotent); returns the clip's state afterwards."""
     with job_lock(clip_id) as acquired:
@@ -311,7 +324,7 @@ def _run(clip: Clip, workdir: Path) -> str:
     )
     spans = [tuple(span) for span in clip.spans]
     try:
-        index = index_master(Path(video.file.path))
+        index = cached_index(Path(video.file.path), clip.checksum)
         if clip.per_shot:
             names = ["%s_%02d" % (name, number) for number in range(1, len(spans) + 1)]
             result = engine.make_zip(

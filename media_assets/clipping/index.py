@@ -63,15 +63,18 @@ class MasterIndex:
     def decode_from(self, frame: int) -> tuple[list[str], str]:
         """The input -ss and the filter that make a decode start exactly at `frame`.
 
-        The input seek goes to the keyframe before the one at or before `frame` (open GOPs
-        need the GOP before, and demuxers may pick a keyframe by its decoding time); a trim
+        The input seek goes to the keyframe at or before `frame` (with open GOPs, the one
+        before it: demuxers may pick a keyframe by its decoding time, and its leading frames
+        need the GOP before); a trim
         half a frame before `frame` then drops exactly the earlier frames, and the timestamps
         start again from 0.
         """
         if frame == 0:
             return [], "setpts=PTS-STARTPTS"
         keyframe = self.keyframe_at_or_before(frame)
-        earlier = self.keyframe_at_or_before(keyframe - 1) if keyframe else 0
+        earlier = keyframe
+        if keyframe and self.open_gop:
+            earlier = self.keyframe_at_or_before(keyframe - 1)
         start = self.time(earlier) if earlier else Fraction(0)
         skip = self.time(frame - Fraction(1, 2)) - start
         return (
