@@ -17,10 +17,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-system-deps: ## Install ffmpeg and Chromium from Debian's packages when missing (needs root)
+system-deps: ## Install ffmpeg, Chromium and nginx from Debian's packages when missing (needs root)
 	@missing=""; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing$$missing"; \
@@ -44,18 +45,23 @@ setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migration
 seed: setup system-deps ## Demo content and demo users (idempotent)
 	$(PY) manage.py seed_demo
 
+# The site's own 404 and 500 pages, in the person's language, unless a developer asks for
+# Django's debug pages with DEBUG=true (`DEBUG=true make run`); --insecure serves static files.
 run: seed ## Set everything up and serve on 127.0.0.1:$PORT (embargoes lift every minute)
 	$(PY) manage.py publish_scheduled_loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-false} $(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 beat: $(VENV)/.installed ## Celery beat (production-like scheduled publishing; needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A cms beat --loglevel=info
 
-worker: $(VENV)/.installed ## Celery worker for the default and media queues (needs CELERY_BROKER_URL)
-	$(VENV)/bin/celery -A cms worker -Q default,media --concurrency 2 --loglevel=info
+worker: $(VENV)/.installed ## Celery worker for the default, media and clips queues (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A cms worker -Q default,media,clips --concurrency 2 --loglevel=info
 
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
+
+test-search-sqlite: $(VENV)/.installed compilemessages ## The archive search's behaviour tests on SQLite's engine
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest tests/search -q -p no:cacheprovider -k "not generated_requests"
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .

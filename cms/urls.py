@@ -8,39 +8,33 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from news import media_gate
-from news.sitemaps import LocalisedPagesSitemap
+from media_assets.gate import serve_media
+from news import sitemaps
 
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalisedPagesSitemap}}),
-    # Posters and previews of embargoed videos: before the plain file serving (news.media_gate).
-    re_path(
-        r"^%s(?P<kind>images|original_images)/(?P<name>.+)$"
-        % settings.MEDIA_URL.lstrip("/"),
-        media_gate.serve_image,
+    # The archive search's JSON API (read-only, anonymous): its schema at /api/v1/openapi.json.
+    path("api/v1/", include("search.api_urls")),
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
     ),
-    re_path(
-        r"^%spreviews/(?P<name>.+)$" % settings.MEDIA_URL.lstrip("/"),
-        media_gate.serve_preview,
-    ),
+    # Everything under MEDIA_URL goes through the gate, on every server (media_assets.gate):
+    # deny by default, decided on the normalised path; no plain static serving of MEDIA_ROOT.
+    re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
 ]
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-if settings.SERVE_MEDIA:
-    # Development and tests only: in production the web server serves MEDIA_ROOT.
-    from django.views.static import serve
-
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
-
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -48,3 +42,6 @@ urlpatterns += i18n_patterns(
     path("feeds/", include("news.urls")),
     path("", include(wagtail_urls)),
 )
+
+# Django's own 400 (e.g. too many fields) is the same page, in the person's language.
+handler400 = "core.views.bad_request"

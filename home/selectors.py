@@ -11,17 +11,17 @@ def latest_releases(locale, limit: int) -> list[NewsReleasePage]:
 
 
 def latest_videos(locale, limit: int) -> list[Video]:
-    """The newest videos that a live release of this locale shows (never an unpublished one)."""
-    live_release_ids = (
-        NewsReleasePage.objects.live().public().in_locale(locale).values("pk")
-    )
-    video_ids = (
-        ReleaseVideo.objects.filter(page_id__in=live_release_ids)
-        .values("video_id")
-        .distinct()
-    )
+    """The newest public videos (Video.public_since) that this locale's live releases show.
+
+    A video shown only by another language's release is public, but not this landing's news.
+    """
+    live_here = NewsReleasePage.objects.live().in_locale(locale).values("pk")
     return list(
-        Video.objects.filter(pk__in=video_ids)
+        Video.objects.public()
+        .filter(locale=locale)
+        .filter(
+            pk__in=ReleaseVideo.objects.filter(page_id__in=live_here).values("video_id")
+        )
         .select_related("poster")
-        .order_by("-created_at")[:limit]
+        .order_by("-public_since", "-created_at")[:limit]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -26,19 +27,31 @@ class SiteTree:
         return self.news.get_translation(self.locales[language])
 
 
+def site_address() -> tuple[str, int]:
+    """Hostname and port of the configured base URL (WAGTAILADMIN_BASE_URL)."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    default_port = 443 if parts.scheme == "https" else 80
+    return parts.hostname or "localhost", parts.port or default_port
+
+
 def ensure_site_tree(
     *,
     home_title: str = "Newsroom",
     news_title: str = "News releases",
     translations: dict[str, dict[str, str]] | None = None,
-    hostname: str = "localhost",
-    port: int = 80,
+    hostname: str | None = None,
+    port: int | None = None,
 ) -> SiteTree:
     """Create (or find) the locales, the home page and the news index, and their translations.
 
+    The Site's address defaults to WAGTAILADMIN_BASE_URL's (which `make run` sets to the address
+    it serves), so that the sitemap, the feeds and robots.txt give URLs that work.
     Idempotent: a second call finds what the first made. Wagtail's default welcome page goes.
     Not atomic on purpose: see `translate_with`.
     """
+    configured_hostname, configured_port = site_address()
+    hostname = hostname or configured_hostname
+    port = port or (configured_port if hostname == configured_hostname else 80)
     locales = {
         code: Locale.objects.get_or_create(language_code=code)[0]
         for code, _name in settings.LANGUAGES

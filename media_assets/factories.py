@@ -20,7 +20,15 @@ class VideoFactory(factory.django.DjangoModelFactory):
     frame_rate_denominator = 1
     video_codec = "h264"
     audio_codec = "aac"
-    poster = factory.SubFactory(wagtail_factories.ImageFactory)
+    # Posters sit in their own collection, as processing puts them.
+    poster = factory.SubFactory(
+        wagtail_factories.ImageFactory,
+        collection=factory.LazyFunction(
+            lambda: __import__(
+                "media_assets.services", fromlist=["_poster_collection"]
+            )._poster_collection()
+        ),
+    )
     processing_state = "ready"
 
     class Meta:

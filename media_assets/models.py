@@ -16,7 +16,14 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 from wagtailmedia.models import AbstractMedia, MediaType
 
-from media_assets.choices import ProcessingError, ProcessingState, ScanType
+from media_assets.choices import (
+    ClipCut,
+    ClipError,
+    ClipState,
+    ProcessingError,
+    ProcessingState,
+    ScanType,
+)
 from media_assets.forms import MasterFileInput, VideoForm
 from media_assets.panels import ProcessingPanel, ShotListPanel
 from media_assets.reports.panels import DownloadsPanel
@@ -49,6 +56,7 @@ TECHNICAL_FIELDS = [
     "processing_error",
     "processing_error_detail",
     "processed_at",
+    "processing_deadline",
     "public_since",
 ]
 
@@ -56,6 +64,10 @@ TECHNICAL_FIELDS = [
 class VideoQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("poster", "locale")
+
+    def public(self):
+        """Videos that a live, public release (in any language) shows: ``public_since`` is set."""
+        return self.filter(public_since__isnull=False)
 
 
 class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
@@ -137,6 +149,11 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         _("technical detail of the error"), blank=True
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # When a queued or running job counts as lost and the sweep queues it again (see
+    # services.requeue_stuck_videos); null while it could not be handed to the job service.
+    processing_deadline = models.DateTimeField(
+        _("processing deadline"), null=True, blank=True, db_index=True
+    )
     # "Is this video public?" as one stored fact, shared by every translation: since when a
     # live, public release (in any language) shows it; null while none does. Maintained by
     # `news` on publish, unpublish, delete, move and privacy changes; read by the poster and
@@ -181,6 +198,22 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
     def save(self, *args, **kwargs):
         self.type = MediaType.VIDEO
         super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.public_since is not None
+
+    def get_public_url(self, language: str | None = None) -> str:
+        """The public video page in `language` (the active one by default)."""
+        from django.urls import reverse
+        from django.utils import translation
+        from django.utils.text import slugify
+
+        kwargs = {"pk": self.pk, "slug": slugify(self.title) or "video"}
+        if language is None:
+            return reverse("media_assets:video-detail", kwargs=kwargs)
+        with translation.override(language):
+            return reverse("media_assets:video-detail", kwargs=kwargs)
 
     @property
     def frame_rate(self) -> Fraction | None:
@@ -364,3 +397,112 @@ class Download(models.Model):
 
     def __str__(self):
         return "%s, %s" % (self.video_title, self.created_at)
+
+
+class Clip(models.Model):
+    """A part of a master: its frames [in, out) (or several shots), cut fast or frame-accurate.
+
+    Identified by what it is made of, not by who asked: the master's checksum, the frame spans
+    and the cut. Identical requests are one row (the unique constraint), hence one ffmpeg job,
+    and the file serves everyone until the cache budget evicts it or a new master replaces the
+    one it came from.
+    """
+
+    video = models.ForeignKey(
+        Video,
+        verbose_name=_("video"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="clips",
+    )
+    checksum = models.CharField(_("master checksum"), max_length=64)
+    # [[in, out], ...] in frames of the master, half-open, in the order they are joined
+    spans = models.JSONField(_("frames"))
+    spans_key = models.CharField(max_length=2000, editable=False)
+    in_frame = models.PositiveIntegerField(_("in (frame)"))
+    out_frame = models.PositiveIntegerField(_("out (frame)"))
+    shots = models.JSONField(_("shots"), default=list, blank=True)
+    cut = models.CharField(_("cut"), max_length=8, choices=ClipCut.choices)
+    per_shot = models.BooleanField(_("one file per shot"), default=False)
+
+    state = models.CharField(
+        _("state"), max_length=8, choices=ClipState.choices, default=ClipState.QUEUED
+    )
+    progress = models.FloatField(_("progress"), default=0)
+    error = models.CharField(
+        _("error"), max_length=8, choices=ClipError.choices, blank=True
+    )
+    error_detail = models.TextField(_("technical detail of the error"), blank=True)
+    # what the job did: how, the frames really in the file (fast cuts start on a keyframe),
+    # why it fell back to a re-encode, and the quality gate's measurements
+    method = models.CharField(_("method"), max_length=16, blank=True)
+    real_spans = models.JSONField(_("frames in the file"), default=list, blank=True)
+    fallback_reason = models.TextField(_("reason for re-encoding"), blank=True)
+    gate = models.JSONField(_("quality gate"), default=dict, blank=True)
+
+    file = models.FileField(
+        _("file"), upload_to="parts/", storage=get_private_storage, blank=True
+    )
+    size = models.PositiveBigIntegerField(_("file size (bytes)"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_downloaded_at = models.DateTimeField(
+        _("last downloaded"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checksum", "spans_key", "cut", "per_shot"],
+                name="clip_one_per_part",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "heartbeat_at"], name="clip_state_idx"),
+        ]
+
+    def __str__(self):
+        return "%s %s %s" % (self.video_id, self.spans_key, self.cut)
+
+    @staticmethod
+    def key_for(spans) -> str:
+        return ",".join("%d-%d" % (start, end) for start, end in spans)
+
+    @property
+    def error_message(self) -> str:
+        return ClipError(self.error).label if self.error else ""
+
+    @property
+    def percent(self) -> int:
+        return int(self.progress * 100)
+
+    @property
+    def frames(self) -> int:
+        return sum(end - start for start, end in self.spans)
+
+
+class ClipRequest(models.Model):
+    """Who asked for a part, when, from which page: the account's list and the per-account limit."""
+
+    clip = models.ForeignKey(Clip, on_delete=models.CASCADE, related_name="requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="clip_requests",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("part request")
+        verbose_name_plural = _("part requests")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return "%s, %s" % (self.clip_id, self.created_at)

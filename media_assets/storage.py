@@ -1,7 +1,10 @@
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
+
+
+PRIVATE_ALIAS = "private"
 
 
 class PrivateMediaStorage(FileSystemStorage):
@@ -11,7 +14,7 @@ class PrivateMediaStorage(FileSystemStorage):
     from settings.PRIVATE_MEDIA_ROOT at each use, so override_settings applies to it.
     """
 
-    def __init__(self):
+    def __init__(self, **kwargs):
         super().__init__(base_url=None)
 
     @property
@@ -30,5 +33,18 @@ class PrivateMediaStorage(FileSystemStorage):
 private_storage = PrivateMediaStorage()
 
 
+def get_storage(alias: str):
+    """The STORAGES alias (``private`` defaults to PrivateMediaStorage when not configured).
+
+    Object storage is a settings change: point ``STORAGES["private"]`` at django-storages.
+    """
+    try:
+        return storages[alias]
+    except InvalidStorageError:
+        if alias == PRIVATE_ALIAS:
+            return private_storage
+        raise
+
+
 def get_private_storage():
-    return private_storage
+    return get_storage(PRIVATE_ALIAS)

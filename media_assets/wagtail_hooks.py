@@ -39,19 +39,53 @@ class VideoSaveMixin:
             kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
         return kwargs
 
+    processing = None
+
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        if not valid and form.keep_upload() is not None:
+            # Say so at the top too: the person must not think the upload is lost.
+            self.produced_error_message = "%s %s" % (
+                self.produced_error_message or "",
+                form.kept_message,
+            )
+        return valid
+
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:
-            services.request_processing(video=instance)
+            self.processing = services.request_processing(video=instance)
         return instance
 
     def get_success_message(self, *args):
+        # After the save's transaction committed: the job was handed over, or not.
         message = super().get_success_message(*args)
-        if self.form.master_changed:
+        if self.processing is None:
+            return message
+        if self.processing.queued is False:
             return _(
-                "%(message)s The master was uploaded: processing has been queued."
+                "%(message)s The master was uploaded and is safe. The job service is "
+                "not reachable right now: processing will start by itself when it is "
+                "back."
             ) % {"message": message}
-        return message
+        # Processing may have finished already (inline tasks, a quick worker): say what is.
+        state = (
+            Video.objects.filter(pk=self.object.pk)
+            .values_list("processing_state", flat=True)
+            .first()
+        )
+        if state == ProcessingState.READY:
+            status = _("The master was uploaded and processed: the video is ready.")
+        elif state == ProcessingState.FAILED:
+            status = _(
+                "The master was uploaded but could not be processed: see the reason "
+                "on the video's page."
+            )
+        elif state == ProcessingState.PROCESSING:
+            status = _("The master was uploaded: processing is under way.")
+        else:
+            status = _("The master was uploaded: processing has been queued.")
+        return "%(message)s %(status)s" % {"message": message, "status": status}
 
 
 class VideoCreateView(VideoSaveMixin, CreateView):
@@ -205,6 +239,17 @@ def route_wagtailmedia_uploads_to_library():
             r"^media/(?P<media_type>audio|video)/chooser/upload/$", _to_library_add
         ),
     ]
+
+
+def _to_library_delete(request, media_id):
+    # wagtailmedia's own delete view asks its own policy, where "change" implies delete: the
+    # library's delete view asks ours (superusers only) and says what still uses the video.
+    return redirect("wagtailsnippets_media_assets_video:delete", media_id)
+
+
+@hooks.register("register_admin_urls")
+def route_wagtailmedia_deletion_to_library():
+    return [path("media/delete/<int:media_id>/", _to_library_delete)]
 
 
 register_download_reports()

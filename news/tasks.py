@@ -18,3 +18,11 @@ def publish_scheduled_task() -> None:
     beat tick is harmless.
     """
     call_command("publish_scheduled")
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def refresh_public_videos_task(keys: list[str] | None = None) -> None:
+    """Recompute which videos are public (news.publicity); idempotent, so a retry is harmless."""
+    from news.publicity import refresh_public_videos
+
+    refresh_public_videos(keys)

@@ -7,6 +7,7 @@ from django.conf import settings
 import pytest
 
 from home.services import ensure_site_tree
+from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
 
 
 FRENCH = {
@@ -51,6 +52,44 @@ def _isolated_media(tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _public_videos_follow_releases(request):
+    """Run the recompute of `Video.public_since` right after each publishing signal.
+
+    Tests run inside one transaction that never commits, so the on-commit recompute
+    (news.publicity) would never run. tests/downloads/test_public_since.py tests the real
+    path (on commit, through the queue).
+    """
+    if "real_publicity" in request.keywords:
+        yield
+        return
+    from django.db.models.signals import post_delete, post_save
+
+    from wagtail.models import Page, PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from news.models import NewsReleasePage
+    from news.publicity import refresh_public_videos
+
+    def refresh(**kwargs):
+        refresh_public_videos()
+
+    connections = [
+        (page_published, None),
+        (page_unpublished, None),
+        (post_page_move, None),
+        (post_delete, Page),
+        (post_delete, NewsReleasePage),
+        (post_save, PageViewRestriction),
+        (post_delete, PageViewRestriction),
+    ]
+    for signal, sender in connections:
+        signal.connect(refresh, sender=sender, weak=False, dispatch_uid="tests.refresh")
+    yield
+    for signal, sender in connections:
+        signal.disconnect(sender=sender, dispatch_uid="tests.refresh")
 
 
 @pytest.fixture

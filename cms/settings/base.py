@@ -1,8 +1,9 @@
 """Settings shared by every environment: secure by default, read from the environment.
 
 A missing variable fails closed: DEBUG is off, SECRET_KEY and ALLOWED_HOSTS must be given.
-Optional services (PostgreSQL, Redis/Celery, SMTP, Elasticsearch) switch on when their URL is set;
-without them the site runs on SQLite, runs tasks inline and prints mail to the console.
+Optional services (PostgreSQL, Redis/Celery, SMTP) switch on when their URL is set; without them
+the site runs on SQLite, runs tasks inline and prints mail to the console (development only:
+production.py refuses to start without a broker and a shared cache).
 """
 
 from pathlib import Path
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A query string with NUL, control characters, non-UTF-8 bytes or huge values: 400.
+    "core.middleware.BadQueryStringMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,7 +123,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic writes here and nginx serves it (deploy/nginx.conf: $newsroom_static_root).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -142,13 +146,13 @@ WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_USER_CUSTOM_FIELDS = ["organisation"]
+# Wagtail's own search (admin, page choosers) stays on the database whatever the
+# environment says: ELASTICSEARCH_URL belongs to the archive search, not to Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-if env.str("ELASTICSEARCH_URL", default=""):
-    WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": "wagtail.search.backends.elasticsearch8",
-        "URLS": [env.str("ELASTICSEARCH_URL")],
-        "INDEX": env.str("ELASTICSEARCH_INDEX", default="newsroom"),
-    }
+# The archive search's Elasticsearch engine (search/engines/elasticsearch.py) when set;
+# otherwise the archive is searched in the database.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="newsroom-archive")
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run inline.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -162,8 +166,32 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"media_assets.tasks.*": {"queue": "media"}}
+CELERY_TASK_ROUTES = {
+    # partial downloads have a queue of their own: a long part never delays processing
+    "media_assets.tasks.make_clip_task": {"queue": "clips"},
+    "media_assets.tasks.*": {"queue": "media"},
+}
 CELERY_TIMEZONE = TIME_ZONE
+# With acks_late, Redis hands a task that was not acknowledged to another worker after the
+# visibility timeout, even while the first one still runs it. It must exceed the longest run
+# (media_assets.tasks.HARD_TIME_LIMIT, 4 h) or long masters would be processed twice at once;
+# a job lost to a killed worker does not wait for it: the sweep (NEWSROOM_SWEEP_INTERVAL)
+# queues it again after a deadline derived from the master's duration.
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+# A broker that is down answers within seconds (connect timeout, two quick publish retries)
+# instead of blocking an upload: the video stays queued until the sweep reaches it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 4 * 60 * 60 + 10 * 60,
+    "socket_connect_timeout": 3,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+NEWSROOM_SWEEP_INTERVAL = env.float("NEWSROOM_SWEEP_INTERVAL", default=60.0)
 
 # E-mail: SMTP when EMAIL_URL is set (smtp://user:pass@host:port), the console otherwise.
 if env.str("EMAIL_URL", default=""):
@@ -182,7 +210,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+# Preload is the operator's choice (hard to undo): SECURE_HSTS_PRELOAD=true to opt in.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
@@ -273,9 +302,18 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Embargo: Wagtail scheduled publishing runs every minute (Celery beat in cms/celery.py; `make run`).
 NEWS_FEED_SIZE = 30
-# Posters and previews go through news.media_gate; behind nginx, set this to the `internal`
-# location that aliases MEDIA_ROOT (e.g. /protected-media/) so nginx sends the bytes.
-NEWS_PROTECTED_MEDIA_PREFIX = env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")
+# Files leave through media_assets.serving: behind nginx, each STORAGES alias maps to the
+# `internal` location that aliases its directory, and nginx sends the bytes (X-Accel-Redirect):
+# MEDIA_ROOT (posters, previews; e.g. /protected-media/) and the masters (e.g. /protected/).
+# Empty: Django streams the file itself, with Range (development and tests).
+NEWSROOM_ACCEL_LOCATIONS = {
+    alias: location
+    for alias, location in (
+        ("default", env.str("NEWS_PROTECTED_MEDIA_PREFIX", default="")),
+        ("private", env.str("NEWSROOM_PROTECTED_MASTERS_PREFIX", default="")),
+    )
+    if location
+}
 
 # --- video library (media_assets) ---
 # Broadcast masters we accept (the content is checked with ffprobe as well).
@@ -283,6 +321,11 @@ WAGTAILMEDIA["VIDEO_EXTENSIONS"] = ["mp4", "m4v", "mov", "mxf"]
 # The Celery queue of video processing, and limits of each ffmpeg/ffprobe run
 # (see media_assets/conf.py for the defaults and the figures behind them).
 NEWSROOM_MEDIA_QUEUE = env.str("NEWSROOM_MEDIA_QUEUE", default="media")
+# Partial downloads: their queue, the disk the prepared parts may take (least recently
+# downloaded go first), how many one account may have in preparation at once
+NEWSROOM_CLIPS_QUEUE = env.str("NEWSROOM_CLIPS_QUEUE", default="clips")
+NEWSROOM_CLIP_CACHE_BYTES = env.int("NEWSROOM_CLIP_CACHE_BYTES", default=50 * 1000**3)
+NEWSROOM_CLIPS_PER_ACCOUNT = env.int("NEWSROOM_CLIPS_PER_ACCOUNT", default=3)
 NEWSROOM_FFMPEG_MEMORY_LIMIT = env.int(
     "NEWSROOM_FFMPEG_MEMORY_LIMIT", default=3 * 1024**3
 )

@@ -6,6 +6,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
+from media_assets.sizes import format_file_size
 from media_assets.timecode import seconds_to_timecode
 
 
@@ -77,3 +78,9 @@ def bit_rate(bits_per_second) -> str:
     if value >= 1_000_000:
         return _("%(rate)s Mb/s") % {"rate": floatformat(value / 1_000_000, 1)}
     return _("%(rate)s kb/s") % {"rate": floatformat(value / 1000, 0)}
+
+
+@register.filter
+def file_size(size) -> str:
+    """A size in decimal units, as everywhere on the site: 48.5 MB (French: 48,5 Mo)."""
+    return format_file_size(size)

@@ -103,6 +103,7 @@ def test_another_live_release_showing_the_video_makes_it_public(
     # when
     other = live_release(editorial.news, title="Already live")
     ReleaseVideoFactory(page=other, video=video)
+    other.save_revision().publish()  # links change on the live page when a revision goes live
 
     # then
     assert statuses(Client(), urls) == {
@@ -114,9 +115,11 @@ def test_another_live_release_showing_the_video_makes_it_public(
 
 def test_nginx_sends_the_bytes_when_configured(editorial, embargoed_video, settings):
     # given
-    settings.NEWS_PROTECTED_MEDIA_PREFIX = "/protected-media/"
+    settings.NEWSROOM_ACCEL_LOCATIONS = {"default": "/protected-media/"}
     video, _release, _go_live, urls = embargoed_video
-    ReleaseVideoFactory(page=live_release(editorial.news, title="Live"), video=video)
+    live = live_release(editorial.news, title="Live")
+    ReleaseVideoFactory(page=live, video=video)
+    live.save_revision().publish()
 
     # when
     response = Client().get(urls["preview"])
