@@ -69,7 +69,7 @@ def fill(rows: int) -> None:
     from home.services import ensure_site_tree
     from media_assets.models import Video
 
-    rng = random.Random(14)  # noqa: S311 (reproducible test data)
+    rng = random.Random(14)
     tree = ensure_site_tree(hostname="testserver")
     english, french = tree.locales["en"], tree.locales["fr"]
     collection = Collection.get_first_root_node()
