@@ -77,3 +77,50 @@ def bit_rate(bits_per_second) -> str:
     if value >= 1_000_000:
         return _("%(rate)s Mb/s") % {"rate": floatformat(value / 1_000_000, 1)}
     return _("%(rate)s kb/s") % {"rate": floatformat(value / 1000, 0)}
+
+
+@register.simple_tag
+def master_label(video) -> str:
+    """The master's button: "Download the broadcast master: MXF, MPEG-2 1080i25, 2.3 GB"."""
+    from django.template.defaultfilters import filesizeformat
+
+    facts = []
+    if video.container:
+        facts.append(video.container.upper())
+    picture = " ".join(
+        part
+        for part in [
+            codec_name(video.video_codec) if video.video_codec else "",
+            (
+                "%d%s%s"
+                % (
+                    video.height,
+                    "i" if video.is_interlaced else "p",
+                    video.frame_rate_label,
+                )
+                if video.height
+                else ""
+            ),
+        ]
+        if part
+    )
+    if picture:
+        facts.append(picture)
+    if video.file_size:
+        facts.append(str(filesizeformat(video.file_size)))
+    if not facts:
+        return _("Download the broadcast master")
+    return _("Download the broadcast master: %(facts)s") % {"facts": ", ".join(facts)}
+
+
+@register.inclusion_tag("components/download_panel.html", takes_context=True)
+def download_panel(context, video, release=None):
+    """The download panel of a video (see media_assets.views.panel_context)."""
+    from media_assets.views import panel_context
+
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "panel": panel_context(request, video, release),
+    }
