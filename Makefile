@@ -58,6 +58,9 @@ worker: $(VENV)/.installed ## Celery worker for the default and media queues (ne
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
 
+test-search-sqlite: $(VENV)/.installed compilemessages ## The archive search's behaviour tests on SQLite's engine
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest tests/search -q -p no:cacheprovider -k "not generated_requests"
+
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

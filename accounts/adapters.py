@@ -9,14 +9,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context as allauth_context
+
+from accounts.tasks import message_payload, send_mail_task
 
 
 if TYPE_CHECKING:
@@ -58,7 +63,7 @@ class AccountAdapter(DefaultAccountAdapter):
     @property
     def error_messages(self) -> dict[str, Any]:
         messages = dict(DefaultAccountAdapter.error_messages)
-        request = context.request
+        request = allauth_context.request
         match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name in _TOO_MANY_WRONG_CODES:
             messages["too_many_login_attempts"] = _TOO_MANY_WRONG_CODES[match.url_name]
@@ -96,6 +101,13 @@ class AccountAdapter(DefaultAccountAdapter):
             state["at"] = time.time()
         super().send_confirmation_mail(request, emailconfirmation, signup)
 
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # Sign-up with an address that has an account does the work of a new one: hash a
+        # password (as creating the account would) and queue one mail. The answer and
+        # its timing are the same either way.
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # A person's mails are in the language they signed up in, whichever site they are on;
         # mail to an address without an account goes out in the language of the page.
@@ -107,8 +119,20 @@ class AccountAdapter(DefaultAccountAdapter):
             .first()
             or get_language()
         )
+        request = allauth_context.request
         with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {
+                    "request": request,
+                    "email": email,
+                    "current_site": get_current_site(request),
+                    **context,
+                },
+            )
+        # Rendered here (language, links), sent by a worker (accounts.tasks).
+        send_mail_task.delay(**message_payload(message))
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         # The home page in the language the person was using.

@@ -17,4 +17,10 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Masters kept across a form error live a day; remove the ones nobody came back for.
+    "remove-abandoned-uploads": {
+        "task": "media_assets.tasks.remove_abandoned_uploads_task",
+        "schedule": 60.0 * 60,
+        "options": {"expires": 55 * 60},
+    },
 }

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The archive search's JSON API (read-only, anonymous): its schema at /api/v1/openapi.json.
+    path("api/v1/", include("search.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalisedPagesSitemap}}),
     # Everything under MEDIA_URL goes through the gate, on every server (media_assets.gate):
     # deny by default, decided on the normalised path; no plain static serving of MEDIA_ROOT.
@@ -36,3 +38,6 @@ urlpatterns += i18n_patterns(
     path("", include("media_assets.urls")),
     path("", include(wagtail_urls)),
 )
+
+# Django's own 400 (e.g. too many fields) is the same page, in the person's language.
+handler400 = "core.views.bad_request"

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from core.permissions import SuperuserDeletesPageMixin
+
 
 LATEST_RELEASES = 6
 LATEST_VIDEOS = 4
 
 
-class HomePage(Page):
+class HomePage(SuperuserDeletesPageMixin, Page):
     """The landing: latest releases, latest videos, a search box and a call to create an account."""
 
     intro = models.TextField(

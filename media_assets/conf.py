@@ -44,3 +44,16 @@ def preview_width() -> int:
 def poster_collection_name() -> str:
     """Posters are Wagtail images kept in their own collection (privacy is handled per video)."""
     return getattr(settings, "NEWSROOM_POSTER_COLLECTION", "Video posters")
+
+
+def kept_upload_max_age() -> int:
+    """Seconds a master kept across a form error waits for its form to come back (a day)."""
+    return getattr(settings, "NEWSROOM_KEPT_UPLOAD_MAX_AGE", 24 * 60 * 60)
+
+
+def reports_xlsx_max_rows() -> int:
+    """Rows an XLSX export of a download report holds at most (CSV exports stream every row).
+
+    openpyxl builds the workbook in memory: about 60 MB and 9 s for 100,000 log rows here.
+    """
+    return getattr(settings, "NEWSROOM_REPORTS_XLSX_MAX_ROWS", 100_000)

@@ -87,6 +87,7 @@ def make_link(
         "l": language,
         "r": release_id,
         "s": 1 if staff else 0,
+        "f": filename,  # the name the file arrives with (signed: it cannot be altered)
     }
     signed = signing.dumps(payload, salt=SALT, compress=True)
     return reverse(
@@ -226,7 +227,7 @@ def _resolve_master(object_id, payload) -> Target | None:
     return Target(
         name=video.file.name,
         storage_alias="private",
-        filename=master_filename(video, release),
+        filename=payload.get("f") or master_filename(video, release),
         available=video.is_public,
         video=video,
         log_fields={

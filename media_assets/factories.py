@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from django.utils import timezone
+
 import factory
 import wagtail_factories
 
-from media_assets.models import Shot, Video
+from media_assets.models import Download, DownloadKind, Shot, Video
 
 
 class VideoFactory(factory.django.DjangoModelFactory):
@@ -42,3 +44,25 @@ class ShotFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Shot
+
+
+class DownloadFactory(factory.django.DjangoModelFactory):
+    """One row of the download log, as the download view writes it (one per signed link)."""
+
+    user = None
+    email = factory.Sequence(lambda n: "journalist%d@example.org" % n)
+    organisation = "Agence de presse"
+    video = factory.SubFactory(VideoFactory)
+    video_key = factory.LazyAttribute(lambda o: o.video.translation_key)
+    video_title = factory.LazyAttribute(lambda o: o.video.title)
+    language = "en"
+    kind = DownloadKind.FULL
+    token = factory.Sequence(lambda n: "token-%d" % n)
+    size = 64
+    requests = 1
+    bytes_sent = factory.LazyAttribute(lambda o: o.size or 0)
+    created_at = factory.LazyFunction(timezone.now)
+    last_request_at = factory.LazyAttribute(lambda o: o.created_at)
+
+    class Meta:
+        model = Download

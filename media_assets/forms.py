@@ -9,13 +9,15 @@ from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from media_assets import ffmpeg
+from media_assets import ffmpeg, kept_uploads
 from media_assets.choices import ProcessingError
+from media_assets.sizes import format_file_size, unit_labels
 from media_assets.timecode import (
     TimecodeError,
     is_drop_frame_rate,
@@ -39,10 +41,25 @@ class MasterFileInput(forms.FileInput):
     def is_initial(self, value):
         return bool(value and getattr(value, "name", None))
 
+    # The master kept across a form error (set by VideoForm), announced and carried on.
+    kept = None
+
+    def use_required_attribute(self, initial):
+        # A kept master stands for the upload: the browser must not ask for the file again.
+        return super().use_required_attribute(initial) and self.kept is None
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["is_initial"] = self.is_initial(value)
+        context["widget"]["is_initial"] = self.is_initial(value) and not isinstance(
+            value, kept_uploads.KeptUploadedFile
+        )
         context["widget"]["value"] = value
+        context["widget"]["kept"] = self.kept
+        context["widget"]["kept_field_name"] = kept_uploads.FIELD_NAME
+        if self.kept is not None:
+            context["widget"]["kept_size"] = format_file_size(self.kept.size)
+        context["widget"]["units"] = unit_labels()
+        context["widget"]["decimal_separator"] = get_format("DECIMAL_SEPARATOR")
         return context
 
     def __init__(self, attrs=None):
@@ -65,11 +82,62 @@ class VideoForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.interrupted_upload = interrupted_upload
         self._previous_master = self.instance.file.name if self.instance.pk else ""
+        self.kept = None
+        self.probed = None
         if "file" in self.fields:
             self.fields["file"].error_messages["empty"] = ProcessingError.EMPTY.label
         if self.instance.pk and "file" in self.fields:
             # The current master stays when the field is left empty.
             self.fields["file"].required = False
+        if self.is_bound and "file" in self.fields:
+            self._take_kept_upload()
+
+    def _take_kept_upload(self) -> None:
+        """Use the master kept at the last form error, unless a new file was chosen."""
+        user_id = getattr(self.for_user, "pk", None)
+        kept = kept_uploads.resolve(
+            self.data.get(kept_uploads.FIELD_NAME, ""), user_id=user_id
+        )
+        if kept is None:
+            return
+        if self.files.get(self.add_prefix("file")):
+            # A new file was chosen: it replaces the kept one.
+            kept_uploads.discard(kept)
+            return
+        self.kept = kept
+        self.fields["file"].widget.kept = kept
+        if not self.interrupted_upload:
+            # (A cut-off new file fails the form; the kept one stays kept for next time.)
+            self.files = self.files.copy()
+            self.files[self.add_prefix("file")] = kept_uploads.KeptUploadedFile(kept)
+
+    def keep_upload(self) -> kept_uploads.KeptUpload | None:
+        """After a form error: set a master that arrived whole aside, for the next submission.
+
+        A file refused for what it is (not a video, damaged) is not kept; nor is a cut-off one.
+        """
+        if self.kept is not None or "file" not in self.fields:
+            return self.kept
+        uploaded = self.files.get(self.add_prefix("file"))
+        if uploaded is None or self.interrupted_upload or self.has_error("file"):
+            return None
+        self.kept = kept_uploads.keep(
+            uploaded, user_id=getattr(self.for_user, "pk", None)
+        )
+        self.fields["file"].widget.kept = self.kept
+        return self.kept
+
+    @property
+    def kept_message(self) -> str:
+        if self.kept is None:
+            return ""
+        return _(
+            "Your file %(name)s (%(size)s) was kept: fix the errors and save, "
+            "there is no need to upload it again."
+        ) % {
+            "name": self.kept.original_name,
+            "size": format_file_size(self.kept.size),
+        }
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
@@ -82,12 +150,17 @@ class VideoForm(WagtailAdminModelForm):
         # ffprobe reads the upload where Django streamed it (0.07 s even for GBs), so a file
         # that is not a usable video is refused at once and never replaces anything.
         try:
-            _probe_upload(uploaded)
+            self.probed = _probe_upload(uploaded)
         except ffmpeg.MediaError as error:
             if error.code in REFUSED_AT_UPLOAD:
                 raise ValidationError(
                     ProcessingError(error.code).label, code=error.code
                 ) from None
+            return uploaded
+        # The shot list is checked against the new master's duration and frame rate, so an
+        # out-point past its end is caught at creation, not only once it has been processed.
+        for formset in self.formsets.values():
+            formset.probed = self.probed
         return uploaded
 
     def clean(self):
@@ -111,7 +184,12 @@ class VideoForm(WagtailAdminModelForm):
 
         if self.master_changed:
             place_upload(video=self.instance, previous_name=self._previous_master)
-        return super().save(commit=commit)
+        saved = super().save(commit=commit)
+        if self.kept is not None:
+            # Moved into place by the storage; the token now names nothing.
+            self.files[self.add_prefix("file")].close()
+            self.kept = None
+        return saved
 
 
 REFUSED_AT_UPLOAD = {
@@ -208,6 +286,27 @@ class ShotForm(WagtailAdminModelForm):
 class ShotFormSet(BaseChildFormSet):
     """Checks the shot list as a whole: in before out, inside the video, in order."""
 
+    # The probe of a master uploaded with this submission (set by VideoForm.clean_file):
+    # its duration and frame rate apply rather than the stored ones.
+    probed = None
+
+    def _frame_rate(self) -> Fraction:
+        if self.probed is not None and self.probed.frame_rate:
+            return self.probed.frame_rate
+        return self.instance.fps
+
+    def _duration(self) -> Decimal:
+        seconds = self.probed.duration if self.probed is not None else None
+        if seconds is None:
+            seconds = self.instance.duration
+        return Decimal(str(seconds or 0)).quantize(Decimal("0.001"))
+
+    def full_clean(self):
+        if self.probed is not None and self.probed.frame_rate:
+            for form in self.forms:
+                form.fps = self.probed.frame_rate
+        super().full_clean()
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         form.set_frame_rate(self.instance.fps, self._numbers().get(i, i + 1))
@@ -244,8 +343,8 @@ class ShotFormSet(BaseChildFormSet):
 
     def clean(self):
         super().clean()
-        fps = self.instance.fps
-        duration = Decimal(str(self.instance.duration or 0)).quantize(Decimal("0.001"))
+        fps = self._frame_rate()
+        duration = self._duration()
         numbered = sorted(
             (
                 (form.shot_number, form)

@@ -25,3 +25,11 @@ def process_video_task(video_id: int, force: bool = False) -> str:
 
     video = process_video(video_id=video_id, force=force)
     return video.processing_state if video is not None else "gone"
+
+
+@shared_task
+def remove_abandoned_uploads_task() -> int:
+    """Delete masters kept across a form error that nobody came back for (see kept_uploads)."""
+    from media_assets.kept_uploads import remove_abandoned
+
+    return remove_abandoned()

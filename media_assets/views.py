@@ -132,14 +132,16 @@ def request_download(request, pk: int, slug: str):
     retry_at = downloads.hourly_limit_reached(request.user)
     if retry_at is not None:
         return too_many(request, retry_at)
-    release = Page.objects.filter(pk=release_id).first() if release_id else None
+    if release_id:
+        release = Page.objects.get(pk=release_id).specific
+    else:  # from the video page: the release it first came with dates the file
+        shown_in = releases_showing(video, Locale.get_active())
+        release = shown_in[-1] if shown_in else None
     link = downloads.make_link(
         user=request.user,
         kind="master",
         object_id=video.pk,
-        filename=downloads.master_filename(
-            video, release.specific if release else None
-        ),
+        filename=downloads.master_filename(video, release),
         language=translation.get_language(),
         release_id=release_id,
     )

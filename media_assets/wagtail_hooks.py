@@ -30,6 +30,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from media_assets import services
 from media_assets.models import Download, ProcessingState, UsageTerms, Video
+from media_assets.reports.hooks import register as register_download_reports
 from media_assets.uploads import interrupted_uploads
 
 
@@ -40,6 +41,16 @@ class VideoSaveMixin:
             kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
         return kwargs
 
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        if not valid and form.keep_upload() is not None:
+            # Say so at the top too: the person must not think the upload is lost.
+            self.produced_error_message = "%s %s" % (
+                self.produced_error_message or "",
+                form.kept_message,
+            )
+        return valid
+
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:
@@ -48,11 +59,26 @@ class VideoSaveMixin:
 
     def get_success_message(self, *args):
         message = super().get_success_message(*args)
-        if self.form.master_changed:
-            return _(
-                "%(message)s The master was uploaded: processing has been queued."
-            ) % {"message": message}
-        return message
+        if not self.form.master_changed:
+            return message
+        # Processing may have finished already (inline tasks, a quick worker): say what is.
+        state = (
+            Video.objects.filter(pk=self.object.pk)
+            .values_list("processing_state", flat=True)
+            .first()
+        )
+        if state == ProcessingState.READY:
+            status = _("The master was uploaded and processed: the video is ready.")
+        elif state == ProcessingState.FAILED:
+            status = _(
+                "The master was uploaded but could not be processed: see the reason "
+                "on the video's page."
+            )
+        elif state == ProcessingState.PROCESSING:
+            status = _("The master was uploaded: processing is under way.")
+        else:
+            status = _("The master was uploaded: processing has been queued.")
+        return "%(message)s %(status)s" % {"message": message, "status": status}
 
 
 class VideoCreateView(VideoSaveMixin, CreateView):
@@ -206,6 +232,20 @@ def route_wagtailmedia_uploads_to_library():
             r"^media/(?P<media_type>audio|video)/chooser/upload/$", _to_library_add
         ),
     ]
+
+
+def _to_library_delete(request, media_id):
+    # wagtailmedia's own delete view asks its own policy, where "change" implies delete: the
+    # library's delete view asks ours (superusers only) and says what still uses the video.
+    return redirect("wagtailsnippets_media_assets_video:delete", media_id)
+
+
+@hooks.register("register_admin_urls")
+def route_wagtailmedia_deletion_to_library():
+    return [path("media/delete/<int:media_id>/", _to_library_delete)]
+
+
+register_download_reports()
 
 
 # --- downloads: the staff's master download, the usage terms, the log (read-only) ----------

@@ -16,6 +16,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.permissions import SuperuserDeletesPageMixin
 from news.blocks import ReleaseBodyBlock
 
 
@@ -73,7 +74,7 @@ class Speaker(TranslatableMixin, index.Indexed, models.Model):
         return self.name
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(SuperuserDeletesPageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -103,7 +104,7 @@ class NewsReleasePageQuerySet(PageQuerySet):
 NewsReleasePageManager = PageManager.from_queryset(NewsReleasePageQuerySet)
 
 
-class NewsReleasePage(Page):
+class NewsReleasePage(SuperuserDeletesPageMixin, Page):
     """A news release: headline (the page title), date, place, lead, body, quotes, topics, videos."""
 
     release_date = models.DateField(_("release date"))

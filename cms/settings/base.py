@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A query string with NUL, control characters, non-UTF-8 bytes or huge values: 400.
+    "core.middleware.BadQueryStringMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,6 +149,10 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["organisation"]
 # Wagtail's own search (admin, page choosers) stays on the database whatever the
 # environment says: ELASTICSEARCH_URL belongs to the archive search, not to Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The archive search's Elasticsearch engine (search/engines/elasticsearch.py) when set;
+# otherwise the archive is searched in the database.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="newsroom-archive")
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run inline.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -97,6 +97,17 @@ class SMTPServer:
             self.handler.received.clear()
 
 
+@pytest.fixture(autouse=True)
+def _mail_tasks_inline():
+    """Account mail goes through Celery (accounts.tasks); here it runs in the request."""
+    from cms.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -80,7 +80,7 @@ def test_video_page_shows_player_facts_shots_releases_and_the_panel_per_person(
         in unverified.get(url).content.decode()
     )
     html = verified.get(url).content.decode()
-    assert "Download the broadcast master: MXF, MPEG-2 1080i25, 293.0\xa0KB" in html
+    assert "Download the broadcast master: MXF, MPEG-2 1080i25, 300.0 kB" in html
     assert "Credit: © Newsroom / Alex Doe" in html
 
 
@@ -263,7 +263,8 @@ def test_cut_and_resume_is_one_download_with_the_same_checksum(
     assert (row.requests, row.bytes_sent) == (2, MASTER_SIZE + MASTER_SIZE - cut)
 
 
-def test_asgi_serves_the_range_in_chunks(transactional_db, public_video, master_bytes):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_asgi_serves_the_range_in_chunks(public_video, master_bytes):
     # given: Django's own ASGI handler, as uvicorn or daphne would call it
     from django.core.handlers.asgi import ASGIHandler
 
@@ -424,3 +425,41 @@ def test_log_keeps_the_organisation_as_it_was_and_survives_account_deletion(
             "organisation": "Other",
         },
     ]
+
+
+def test_account_page_lists_my_downloads_with_fresh_links(
+    public_video, master_bytes, django_assert_num_queries
+):
+    # given
+    person = VerifiedJournalistFactory()
+    client = client_for(person)
+    Client().get(fresh_link(client, public_video))
+    other = VerifiedJournalistFactory()
+    Client().get(fresh_link(client_for(other), public_video))
+    client.get("/en/accounts/profile/")
+
+    # when
+    with django_assert_num_queries(ACCOUNT_PAGE_QUERIES):
+        html = client.get("/en/accounts/profile/").content.decode()
+
+    # then
+    assert html.count("Download again") == 1
+    fresh = re.search(r'<a href="(/downloads/[^"]+)">Download again', html).group(1)
+    assert body(Client().get(fresh)) == master_bytes
+    assert Download.objects.filter(user=person).count() == 2
+
+
+ACCOUNT_PAGE_QUERIES = 7
+
+
+def test_from_the_video_page_the_file_is_dated_by_its_release(public_video):
+    # given
+    client = client_for(VerifiedJournalistFactory())
+
+    # when: no release posted (the video page's panel)
+    link = client.post(download_url(public_video))["Location"]
+
+    # then
+    response = Client().get(link)
+    assert response["Content-Disposition"] == 'attachment; filename="%s"' % FILENAME
+    assert Download.objects.get().release_id is None

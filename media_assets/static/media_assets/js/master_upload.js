@@ -1,15 +1,19 @@
 // Uploads the master with a progress bar. The browser streams the file; Django writes it to
 // disk as it arrives (never in memory). Without JavaScript the form submits as usual.
 (() => {
-  const formatBytes = (bytes) => {
-    const units = ["B", "KB", "MB", "GB", "TB"];
+  // Decimal units, as the server writes sizes everywhere (1 MB = 1,000,000 bytes), with the
+  // unit names and decimal separator of the page's language (« Mo », « 2,3 Go » in French).
+  const formatBytes = (bytes, box) => {
+    const { unitB, unitKb, unitMb, unitGb, unitTb } = box.dataset;
+    const units = [unitB, unitKb, unitMb, unitGb, unitTb];
     let value = bytes;
     let unit = 0;
     while (value >= 1000 && unit < units.length - 1) {
       value /= 1000;
       unit += 1;
     }
-    return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
+    const number = value.toFixed(unit ? 1 : 0).replace(".", box.dataset.decimalSeparator || ".");
+    return `${number}\u00a0${units[unit]}`;
   };
 
   const fill = (template, values) =>
@@ -34,6 +38,9 @@
     const request = new XMLHttpRequest();
     request.open("POST", url);
 
+    // The bar stays in view at the bottom of the window, beside the Save button the person
+    // just pressed, however far down the form they are.
+    box.classList.add("master-upload__progress--sticky");
     box.hidden = false;
     buttons.forEach((button) => {
       button.disabled = true;
@@ -43,8 +50,8 @@
       const percent = Math.floor((progress.loaded / progress.total) * 100);
       bar.value = percent;
       output.textContent = fill(box.dataset.progressText, {
-        loaded: formatBytes(progress.loaded),
-        total: formatBytes(progress.total),
+        loaded: formatBytes(progress.loaded, box),
+        total: formatBytes(progress.total, box),
         percent,
       });
     });

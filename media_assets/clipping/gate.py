@@ -1,0 +1,307 @@
+"""The quality gate: a frame-accurate part is served only if it holds exactly the frames asked for.
+
+Checked on the result, never assumed from the recipe: the frame count (and continuous
+timestamps); the first and last frame of each part against the master's frames at in and
+out − 1 by PSNR, and against their neighbours so that a one-frame slip shows; a decode with no
+error around every seam; audio that starts with the video and lasts as long.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from media_assets import conf
+from media_assets.clipping.index import MasterIndex, read_packets
+from media_assets.ffmpeg import LOCAL_ONLY, run
+
+
+MATCH_DB = 40.0  # the frame at a cut must match the master's at least this well
+SLIP_MARGIN_DB = 3.0  # and the neighbouring master frames clearly less
+STILL_DB = 50.0  # master neighbours this alike are the same picture: a slip cannot show
+AUDIO_OFFSET = 0.001  # seconds
+PSNR_LINE = re.compile(r"psnr_y:(\S+)")
+
+
+@dataclass
+class GateReport:
+    frames: int = 0
+    expected_frames: int = 0
+    psnr: list[dict] = field(default_factory=list)
+    decode_errors: str = ""
+    audio_offset: float | None = None
+    audio_drift: float | None = None
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict:
+        return {
+            "passed": self.passed,
+            "frames": self.frames,
+            "expected_frames": self.expected_frames,
+            "psnr": self.psnr,
+            "decode_errors": self.decode_errors[:500],
+            "audio_offset": self.audio_offset,
+            "audio_drift": self.audio_drift,
+            "failures": self.failures,
+        }
+
+
+def extract_frames(
+    path: Path,
+    target: Path,
+    *,
+    demuxer: str | None,
+    count: int,
+    at: Fraction | None = None,
+    seeks: tuple[list[str], str] = ([], "null"),
+) -> int:
+    """Write `count` frames from `at` (seconds, -ss semantics) as 8-bit luma; return bytes."""
+    before, trim = seeks
+    if at is not None and at > 0:
+        before = ["-ss", "%.6f" % at]
+    fmt = ["-f", demuxer] if demuxer else []
+    completed = run(
+        [
+            "ffmpeg", "-nostdin", "-v", "error", "-y", *before, *LOCAL_ONLY, *fmt,
+            "-i", "file:" + str(path), "-vf", trim, "-map", "0:v:0", "-frames:v", str(count), "-fps_mode", "passthrough",
+            "-f", "rawvideo", "-pix_fmt", "gray", "file:" + str(target),
+        ],
+        timeout=conf.probe_timeout() * 4,
+    )  # fmt: skip
+    if completed.returncode != 0 or not target.exists():
+        return 0
+    return target.stat().st_size
+
+
+def psnr_against(
+    reference: Path, others: Path, count: int, size: tuple[int, int]
+) -> list[float]:
+    """Luma PSNR of the single frame in `reference` against each of the `count` frames in `others`."""
+    frame_bytes = size[0] * size[1]
+    data = others.read_bytes()
+    raw = ["-f", "rawvideo", "-pix_fmt", "gray", "-s", "%dx%d" % size]
+    values = []
+    for position in range(count):
+        other = others.with_name("%s-%d" % (others.name, position))
+        other.write_bytes(data[position * frame_bytes : (position + 1) * frame_bytes])
+        completed = run(
+            [
+                "ffmpeg", "-nostdin", "-v", "error", *raw, "-i", "file:" + str(reference),
+                *raw, "-i", "file:" + str(other),
+                "-lavfi", "[0:v][1:v]psnr=stats_file=-", "-f", "null", "-",
+            ],
+            timeout=conf.probe_timeout() * 4,
+        )  # fmt: skip
+        other.unlink()
+        found = PSNR_LINE.search(completed.stdout.decode("ascii", "replace"))
+        if found is None:
+            values.append(0.0)
+        else:
+            values.append(
+                math.inf if found.group(1) == "inf" else float(found.group(1))
+            )
+    return values
+
+
+def _check_frame(
+    report: GateReport,
+    workdir: Path,
+    output: Path,
+    index: MasterIndex,
+    *,
+    label: str,
+    output_frame: int,
+    master_frame: int,
+) -> None:
+    size = (index.info.width, index.info.height)
+    frame_bytes = size[0] * size[1]
+    ours = workdir / ("gate-%s-out.gray" % label)
+    theirs = workdir / ("gate-%s-master.gray" % label)
+    extract_frames(
+        output, ours, demuxer=None, at=Fraction(2 * output_frame - 1, 2) / index.rate,
+        count=1,
+    )  # fmt: skip
+    first = max(0, master_frame - 1)
+    last = min(index.frame_count - 1, master_frame + 1)
+    got = extract_frames(
+        index.path, theirs, demuxer=index.info.demuxer,
+        seeks=index.decode_from(first), count=last - first + 1,
+    ) // frame_bytes  # fmt: skip
+    if (
+        not ours.exists()
+        or ours.stat().st_size != frame_bytes
+        or got != last - first + 1
+    ):
+        report.failures.append("%s: frame not readable" % label)
+        return
+    values = psnr_against(ours, theirs, got, size)
+    at = master_frame - first
+    match = values[at] if len(values) > at else 0.0
+    neighbours = [v for i, v in enumerate(values) if i != at]
+    # master neighbours that are the same picture as the frame itself cannot reveal a slip
+    centre = workdir / ("gate-%s-centre.gray" % label)
+    centre.write_bytes(theirs.read_bytes()[at * frame_bytes : (at + 1) * frame_bytes])
+    alike = psnr_against(centre, theirs, got, size)
+    telling = [v for i, v in enumerate(values) if i != at and alike[i] < STILL_DB]
+    entry = {
+        "at": label,
+        "match": _db(match),
+        "neighbours": [_db(v) for v in neighbours],
+    }
+    report.psnr.append(entry)
+    if match < MATCH_DB:
+        report.failures.append("%s: PSNR %.1f dB < %.0f dB" % (label, match, MATCH_DB))
+    elif telling and max(telling) > match - SLIP_MARGIN_DB:
+        report.failures.append(
+            "%s: a neighbouring frame matches as well (%.1f dB against %.1f dB)"
+            % (label, max(telling), match)
+        )
+
+
+def _db(value: float) -> float | str:
+    return "inf" if math.isinf(value) else round(value, 2)
+
+
+def _streams(path: Path) -> dict:
+    completed = run(
+        [
+            "ffprobe", "-v", "error", *LOCAL_ONLY, "-print_format", "json",
+            "-show_entries", "stream=codec_type,start_time,duration,sample_rate,frame_size",
+            "file:" + str(path),
+        ],
+        timeout=conf.probe_timeout(),
+    )  # fmt: skip
+    return json.loads(completed.stdout or b"{}")
+
+
+def _audio_extent(path: Path) -> tuple[float, float] | None:
+    """Start and end (seconds) of the first audio stream, from its packets."""
+    completed = run(
+        [
+            "ffprobe", "-v", "error", *LOCAL_ONLY, "-select_streams", "a:0",
+            "-show_entries", "packet=pts_time,duration_time,flags", "-of", "csv=p=0",
+            "file:" + str(path),
+        ],
+        timeout=conf.probe_timeout() * 4,
+    )  # fmt: skip
+    start = end = None
+    for line in completed.stdout.decode().splitlines():
+        pts, duration, flags = (line.split(",") + ["", "", ""])[:3]
+        if "D" in flags or pts in ("", "N/A"):
+            continue
+        begin = float(pts)
+        finish = begin + (float(duration) if duration not in ("", "N/A") else 0)
+        start = begin if start is None else min(start, begin)
+        end = finish if end is None else max(end, finish)
+    if start is None:
+        return None
+    return start, end
+
+
+def check(
+    output: Path,
+    index: MasterIndex,
+    spans: list[tuple[int, int]],
+    *,
+    workdir: Path,
+    seams: list[int] | None = None,
+) -> GateReport:
+    """Check a frame-accurate part made of `spans` of the master (joined in order)."""
+    report = GateReport(expected_frames=sum(end - start for start, end in spans))
+    packets = read_packets(output, _demuxer(output))
+    report.frames = len(packets)
+    if report.frames != report.expected_frames:
+        report.failures.append(
+            "%d frames instead of %d" % (report.frames, report.expected_frames)
+        )
+        return report
+    offset = 0
+    for number, (start, end) in enumerate(spans, start=1):
+        _check_frame(
+            report, workdir, output, index, label="part %d first" % number,
+            output_frame=offset, master_frame=start,
+        )  # fmt: skip
+        _check_frame(
+            report, workdir, output, index, label="part %d last" % number,
+            output_frame=offset + end - start - 1, master_frame=end - 1,
+        )  # fmt: skip
+        offset += end - start
+    _check_decoding(report, output, index, seams or [0, report.frames])
+    if index.info.has_audio:
+        _check_audio(report, output, index)
+    return report
+
+
+def _demuxer(path: Path) -> str:
+    return "mxf" if path.suffix == ".mxf" else "mov"
+
+
+def _check_decoding(
+    report: GateReport, output: Path, index: MasterIndex, seams: list[int]
+) -> None:
+    """Decode around every seam (one GOP either side; copied GOPs are the master's own bytes)."""
+    gop = max(
+        [b - a for a, b in zip(index.keyframes, index.keyframes[1:], strict=False)]
+        or [index.frame_count]
+    )
+    windows: list[list[int]] = []
+    for seam in sorted(set(seams)):
+        start, end = max(0, seam - gop - 1), min(report.frames, seam + gop + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    errors = []
+    for start, end in windows:
+        seek = (
+            ["-ss", "%.6f" % (Fraction(2 * start - 1, 2) / index.rate)] if start else []
+        )
+        completed = run(
+            [
+                "ffmpeg", "-nostdin", "-v", "error", *seek, *LOCAL_ONLY,
+                "-i", "file:" + str(output), "-map", "0:v:0", "-frames:v", str(end - start),
+                "-f", "null", "-",
+            ],
+            timeout=conf.probe_timeout() * 10,
+        )  # fmt: skip
+        text = completed.stderr.decode("utf-8", "replace").strip()
+        if completed.returncode != 0 or text:
+            errors.append(text or "exit %d" % completed.returncode)
+    if errors:
+        report.decode_errors = "\n".join(errors)
+        report.failures.append("decoding errors: %s" % errors[0][:200])
+
+
+def _check_audio(report: GateReport, output: Path, index: MasterIndex) -> None:
+    streams = _streams(output).get("streams", [])
+    video = next((s for s in streams if s.get("codec_type") == "video"), {})
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if audio is None:
+        report.failures.append("no audio")
+        return
+    extent = _audio_extent(output)
+    if extent is None:
+        report.failures.append("no audio packets")
+        return
+    video_start = float(video.get("start_time") or 0)
+    video_duration = report.frames / index.rate
+    report.audio_offset = round(extent[0] - video_start, 6)
+    report.audio_drift = round((extent[1] - extent[0]) - float(video_duration), 6)
+    sample_rate = int(audio.get("sample_rate") or 48000)
+    audio_frame = max(int(audio.get("frame_size") or 0), 1024) / sample_rate
+    if abs(report.audio_offset) >= AUDIO_OFFSET:
+        report.failures.append(
+            "audio starts %.1f ms off" % (report.audio_offset * 1000)
+        )
+    if abs(report.audio_drift) > audio_frame:
+        report.failures.append(
+            "audio lasts %.1f ms longer than the video" % (report.audio_drift * 1000)
+        )

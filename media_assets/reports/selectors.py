@@ -1,0 +1,495 @@
+"""The download reports' queries: one place that knows how the log is counted.
+
+Counting rules (the issue's "what must hold"):
+
+- one row is one download, however many Range requests it took (`requests` says how many);
+- one video across its translations is one `video_key`, one release one `release_key`;
+- organisations are grouped as typed at download time, trimmed and case-insensitively;
+- distinct accounts count the account when it exists, else the row's e-mail snapshot (which the
+  account's deletion anonymises); a row without either still counts as a download.
+
+Every function takes a `ReportFilters` and returns a lazy queryset or a small list, so that views
+paginate in the database and the number of queries does not depend on the page size.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Lower,
+    NullIf,
+    Trim,
+    TruncDay,
+    TruncMonth,
+    TruncWeek,
+)
+from django.utils import timezone
+
+from media_assets.models import Download, DownloadKind
+
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+DEFAULT_DAYS = 90
+BUCKETS = ("day", "week", "month")
+TOP_VIDEOS = 3
+
+
+def languages() -> list[str]:
+    """The language codes that get a column of their own (the site's languages)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of whole days in the current time zone, both ends included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def last_days(
+        cls, days: int = DEFAULT_DAYS, today: datetime.date | None = None
+    ) -> Period:
+        today = today or timezone.localdate()
+        return cls(start=today - datetime.timedelta(days=days - 1), end=today)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        end = self.start - datetime.timedelta(days=1)
+        return Period(start=end - datetime.timedelta(days=self.days - 1), end=end)
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """[start, end) as aware datetimes: midnight of the first day to midnight after the last."""
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
+        end = datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        return start, end
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What every report filters by (period, kind, language) and what the raw log adds."""
+
+    period: Period = field(default_factory=Period.last_days)
+    kind: str = ""
+    language: str = ""
+    video_key: uuid.UUID | None = None
+    release_key: uuid.UUID | None = None
+    organisation: str = ""
+    account: str = ""
+
+
+def organisation_key():
+    """The organisation as reports group it: trimmed, lower case; null when none was typed."""
+    return NullIf(Lower(Trim("organisation")), Value(""))
+
+
+def account_key():
+    """Who downloaded: the account's id, or the (anonymised) e-mail snapshot once it is deleted."""
+    return Coalesce(
+        Cast("user_id", output_field=CharField()), NullIf("email", Value(""))
+    )
+
+
+def filtered_downloads(
+    filters: ReportFilters, *, period: Period | None = None
+) -> QuerySet[Download]:
+    """The log rows that match the filters (in `period` instead of the filters' one if given)."""
+    start, end = (period or filters.period).bounds()
+    rows = Download.objects.filter(created_at__gte=start, created_at__lt=end)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.language:
+        rows = rows.filter(language=filters.language)
+    if filters.video_key:
+        rows = rows.filter(video_key=filters.video_key)
+    if filters.release_key:
+        rows = rows.filter(release_key=filters.release_key)
+    if filters.organisation.strip():
+        rows = rows.alias(organisation_key=organisation_key()).filter(
+            organisation_key=filters.organisation.strip().lower()
+        )
+    if filters.account.strip():
+        rows = rows.filter(email__iexact=filters.account.strip())
+    return rows.order_by()
+
+
+def _counts() -> dict:
+    full = Q(kind=DownloadKind.FULL)
+    part = Q(kind=DownloadKind.PART)
+    return {
+        "downloads": Count("pk"),
+        "full": Count("pk", filter=full),
+        "part": Count("pk", filter=part),
+        "accounts": Count(account_key(), distinct=True),
+        "last_download": Max("created_at"),
+    }
+
+
+def _language_counts() -> dict:
+    return {
+        "language_%s" % code: Count("pk", filter=Q(language=code))
+        for code in languages()
+    }
+
+
+# Over time ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bucket:
+    """One day, week or month: its downloads, and those of the same slot in the previous period."""
+
+    start: datetime.date
+    full: int = 0
+    part: int = 0
+    previous_start: datetime.date | None = None
+    previous_full: int = 0
+    previous_part: int = 0
+
+    @property
+    def downloads(self) -> int:
+        return self.full + self.part
+
+    @property
+    def previous_downloads(self) -> int:
+        return self.previous_full + self.previous_part
+
+
+@dataclass
+class OverTime:
+    filters: ReportFilters
+    bucket: str
+    buckets: list[Bucket]
+
+    @property
+    def full(self) -> int:
+        return sum(b.full for b in self.buckets)
+
+    @property
+    def part(self) -> int:
+        return sum(b.part for b in self.buckets)
+
+    @property
+    def downloads(self) -> int:
+        return self.full + self.part
+
+    @property
+    def previous_downloads(self) -> int:
+        return sum(b.previous_downloads for b in self.buckets)
+
+    @property
+    def change(self) -> float | None:
+        """The change against the previous period, as a fraction (None when it had none)."""
+        if not self.previous_downloads:
+            return None
+        return (self.downloads - self.previous_downloads) / self.previous_downloads
+
+
+def _bucket_start(day: datetime.date, bucket: str) -> datetime.date:
+    if bucket == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _bucket_starts(period: Period, bucket: str) -> list[datetime.date]:
+    starts = []
+    day = _bucket_start(period.start, bucket)
+    while day <= period.end:
+        starts.append(day)
+        if bucket == "month":
+            day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        elif bucket == "week":
+            day += datetime.timedelta(days=7)
+        else:
+            day += datetime.timedelta(days=1)
+    return starts
+
+
+_TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+
+
+def _counts_by_bucket(
+    filters: ReportFilters, period: Period, bucket: str
+) -> dict[datetime.date, dict[str, int]]:
+    zone = timezone.get_current_timezone()
+    rows = (
+        filtered_downloads(filters, period=period)
+        .annotate(slot=_TRUNC[bucket]("created_at", tzinfo=zone))
+        .values("slot")
+        .annotate(
+            full=Count("pk", filter=Q(kind=DownloadKind.FULL)),
+            part=Count("pk", filter=Q(kind=DownloadKind.PART)),
+        )
+    )
+    found = {}
+    for row in rows:
+        slot = row["slot"]
+        if isinstance(slot, datetime.datetime):
+            slot = slot.astimezone(zone).date()
+        found[slot] = {"full": row["full"], "part": row["part"]}
+    return found
+
+
+def downloads_over_time(filters: ReportFilters, *, bucket: str = "day") -> OverTime:
+    """Full and part downloads per day, week or month of the period, beside the previous period.
+
+    Two queries whatever the period's length. Buckets with no download are present with zeros;
+    the previous period's buckets are aligned slot by slot (the first with the first).
+    """
+    if bucket not in BUCKETS:
+        raise ValueError("Unknown bucket: %s" % bucket)
+    period = filters.period
+    previous = period.previous()
+    current_counts = _counts_by_bucket(filters, period, bucket)
+    previous_counts = _counts_by_bucket(filters, previous, bucket)
+    previous_starts = _bucket_starts(previous, bucket)
+    buckets = []
+    for index, start in enumerate(_bucket_starts(period, bucket)):
+        counts = current_counts.get(start, {})
+        item = Bucket(
+            start=start, full=counts.get("full", 0), part=counts.get("part", 0)
+        )
+        if index < len(previous_starts):
+            item.previous_start = previous_starts[index]
+            before = previous_counts.get(item.previous_start, {})
+            item.previous_full = before.get("full", 0)
+            item.previous_part = before.get("part", 0)
+        buckets.append(item)
+    return OverTime(filters=filters, bucket=bucket, buckets=buckets)
+
+
+# Per video, per release -----------------------------------------------------------------------
+
+
+def downloads_per_video(filters: ReportFilters) -> QuerySet:
+    """One dict per video (all its languages together), most downloaded first."""
+    return (
+        filtered_downloads(filters)
+        .values("video_key")
+        .annotate(
+            **_counts(),
+            **_language_counts(),
+            organisations=Count(organisation_key(), distinct=True),
+            title=Max("video_title"),
+        )
+        .order_by("-downloads", "video_key")
+    )
+
+
+def downloads_per_release(filters: ReportFilters) -> QuerySet:
+    """One dict per release (all its languages together; None: downloads outside a release)."""
+    return (
+        filtered_downloads(filters)
+        .values("release_key")
+        .annotate(
+            **_counts(),
+            **_language_counts(),
+            organisations=Count(organisation_key(), distinct=True),
+            videos=Count("video_key", distinct=True),
+        )
+        .order_by("-downloads", F("release_key").asc(nulls_last=True))
+    )
+
+
+def _pick_translation(candidates: list, language: str):
+    for candidate in candidates:
+        if candidate.locale.language_code == language:
+            return candidate
+    return candidates[0] if candidates else None
+
+
+def attach_videos(rows: Iterable[dict], *, language: str) -> list[dict]:
+    """Add `video` (the translation in `language`, else the first one) to per-video rows.
+
+    One query for the whole page. A deleted video leaves `video` None; the row keeps its title.
+    """
+    from media_assets.models import Video
+
+    rows = list(rows)
+    keys = {row["video_key"] for row in rows}
+    found = defaultdict(list)
+    if keys:
+        videos = (
+            Video.objects.filter(translation_key__in=keys)
+            .select_related("locale")
+            .only("pk", "title", "translation_key", "locale__language_code")
+            .order_by("pk")
+        )
+        for video in videos:
+            found[video.translation_key].append(video)
+    for row in rows:
+        row["video"] = _pick_translation(found[row["video_key"]], language)
+        if row["video"] is not None:
+            row["title"] = row["video"].title
+    return rows
+
+
+def attach_releases(rows: Iterable[dict], *, language: str) -> list[dict]:
+    """Add `release` (the page in `language`, else the first translation) to per-release rows."""
+    from wagtail.models import Page
+
+    rows = list(rows)
+    keys = {row["release_key"] for row in rows if row["release_key"]}
+    found = defaultdict(list)
+    if keys:
+        pages = (
+            Page.objects.filter(translation_key__in=keys)
+            .select_related("locale")
+            .only("pk", "title", "translation_key", "locale__language_code")
+            .order_by("pk")
+        )
+        for page in pages:
+            found[page.translation_key].append(page)
+    for row in rows:
+        row["release"] = _pick_translation(found.get(row["release_key"], []), language)
+        row["title"] = row["release"].title if row["release"] else ""
+    return rows
+
+
+# Per organisation -----------------------------------------------------------------------------
+
+
+def downloads_per_organisation(filters: ReportFilters) -> QuerySet:
+    """One dict per organisation as typed (trimmed, any case); None: no organisation typed."""
+    return (
+        filtered_downloads(filters)
+        .values(organisation_key=organisation_key())
+        .annotate(
+            **_counts(),
+            videos=Count("video_key", distinct=True),
+        )
+        .order_by("-downloads", F("organisation_key").asc(nulls_last=True))
+    )
+
+
+def attach_organisation_details(
+    filters: ReportFilters, rows: Iterable[dict], *, top: int = TOP_VIDEOS
+) -> list[dict]:
+    """Add `name` (the most used spelling) and `top_videos` to per-organisation rows.
+
+    `top_videos` is [{video_key, title, downloads}], most downloaded first. Two queries for the
+    page whatever its size.
+    """
+    rows = list(rows)
+    for row in rows:
+        row["name"] = ""
+        row["top_videos"] = []
+    if not rows:
+        return rows
+    keys = [row["organisation_key"] for row in rows]
+    wanted = Q(organisation_key__in=[key for key in keys if key is not None])
+    if None in keys:
+        wanted |= Q(organisation_key__isnull=True)
+    on_page = (
+        filtered_downloads(filters)
+        .annotate(organisation_key=organisation_key())
+        .filter(wanted)
+    )
+    by_key = {row["organisation_key"]: row for row in rows}
+
+    spellings = defaultdict(list)
+    for item in on_page.values(
+        "organisation_key", spelling=Trim("organisation")
+    ).annotate(downloads=Count("pk")):
+        spellings[item["organisation_key"]].append(
+            (-item["downloads"], item["spelling"])
+        )
+    for key, found in spellings.items():
+        by_key[key]["name"] = min(found)[1]
+
+    # Every (organisation, video) pair of the page, most downloaded first; few enough to rank
+    # here (a window function over the grouped rows is what PostgreSQL would do, for no gain).
+    pairs = (
+        on_page.values("organisation_key", "video_key")
+        .annotate(downloads=Count("pk"), title=Max("video_title"))
+        .order_by("-downloads", "video_key")
+    )
+    for item in pairs:
+        found = by_key[item["organisation_key"]]["top_videos"]
+        if len(found) < top:
+            found.append(
+                {
+                    "video_key": item["video_key"],
+                    "title": item["title"],
+                    "downloads": item["downloads"],
+                }
+            )
+    return rows
+
+
+# The raw log ----------------------------------------------------------------------------------
+
+
+def download_log(filters: ReportFilters) -> QuerySet[Download]:
+    """The rows themselves, newest first, with what the log's table shows."""
+    return (
+        filtered_downloads(filters)
+        .select_related("release")
+        .only(*LOG_FIELDS, "release__title")
+        .order_by("-created_at", "-pk")
+    )
+
+
+LOG_FIELDS = [
+    "pk",
+    "created_at",
+    "last_request_at",
+    "video_id",
+    "video_key",
+    "video_title",
+    "language",
+    "release_id",
+    "release_key",
+    "kind",
+    "in_frame",
+    "out_frame",
+    "user_id",
+    "email",
+    "organisation",
+    "requests",
+    "bytes_sent",
+    "size",
+]
+
+
+def video_downloads_summary(*, video_key: uuid.UUID, days: int = 30) -> dict[str, int]:
+    """A video's downloads (all languages) over the last `days` days: one query."""
+    filters = ReportFilters(period=Period.last_days(days), video_key=video_key)
+    return filtered_downloads(filters).aggregate(
+        downloads=Count("pk"),
+        part=Count("pk", filter=Q(kind=DownloadKind.PART)),
+        organisations=Count(organisation_key(), distinct=True),
+    )
+
+
+def with_period(filters: ReportFilters, period: Period) -> ReportFilters:
+    return replace(filters, period=period)

@@ -1,0 +1,559 @@
+"""The download reports in the Wagtail admin, each a Wagtail `ReportView`.
+
+Over time, per video, per release, per organisation and the raw log: filters, pagination and
+`?export=csv|xlsx` come from Wagtail.
+
+Only people with `media_assets.view_download` (the Press office managers group, and superusers)
+reach them; anyone else with admin access gets a plain 403 (not Wagtail's redirect to the
+dashboard, which would say nothing to a script fetching an export).
+"""
+
+from __future__ import annotations
+
+import datetime
+from itertools import islice
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.defaults import permission_denied
+
+from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from media_assets.conf import reports_xlsx_max_rows
+from media_assets.models import Download, DownloadKind
+from media_assets.reports import selectors
+from media_assets.reports.filters import (
+    LogFilterSet,
+    OverTimeFilterSet,
+    ReportFilterSet,
+)
+
+
+permission_policy = ModelPermissionPolicy(Download)
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def user_can_see_reports(user) -> bool:
+    return permission_policy.user_has_permission(user, "view")
+
+
+def escape_csv_cell(value):
+    """Make a spreadsheet show a text cell as text: prefix formula starters with a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _local_datetime(value: datetime.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _naive_local(value: datetime.datetime) -> datetime.datetime:
+    return timezone.make_naive(value) if timezone.is_aware(value) else value
+
+
+REPORTS = [
+    ("over_time", gettext_lazy("Over time")),
+    ("per_video", gettext_lazy("Per video")),
+    ("per_release", gettext_lazy("Per release")),
+    ("per_organisation", gettext_lazy("Per organisation")),
+    ("log", gettext_lazy("Log")),
+]
+
+
+class DownloadReportView(ReportView):
+    """What every download report shares: permission, filters, exports, navigation."""
+
+    template_name = "media_assets/reports/report.html"
+    header_icon = "download"
+    permission_policy = permission_policy
+    permission_required = "view"
+    filterset_class = ReportFilterSet
+    paginate_by = 50
+    report_name = ""
+    export_headings = {}
+
+    # Exports show dates in the admin's time zone (Wagtail's default converts to UTC).
+    custom_value_preprocess = {
+        datetime.datetime: {"csv": _local_datetime, "xlsx": _naive_local},
+        datetime.date: {"csv": lambda value: value.isoformat(), "xlsx": None},
+        list: {
+            "csv": lambda value: ", ".join(value),
+            "xlsx": lambda value: ", ".join(value),
+        },
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_can_see_reports(request.user):
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def index_url_name(self):
+        return "media_assets_reports:%s" % self.report_name
+
+    @property
+    def index_results_url_name(self):
+        return "media_assets_reports:%s_results" % self.report_name
+
+    def get_page_subtitle(self):
+        return ""
+
+    @cached_property
+    def report_filters(self) -> selectors.ReportFilters:
+        return self.filters.report_filters()
+
+    def get_export_headings(self) -> dict:
+        return {}
+
+    def get_heading(self, queryset, field):
+        return str(self.get_export_headings().get(field, field))
+
+    def get_filename(self):
+        period = self.report_filters.period
+        return "downloads-%s-%s-%s" % (
+            self.report_name.replace("_", "-"),
+            period.start.isoformat(),
+            period.end.isoformat(),
+        )
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV:
+            return escape_csv_cell(value)
+        return value
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            # Straight to the spreadsheet: the listing's context would count and hold every row.
+            rows = self.decorate_paginated_queryset(self.get_filtered_queryset())
+            return self.as_spreadsheet(rows, request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
+
+    def stream_csv(self, queryset):
+        if isinstance(queryset, QuerySet):
+            # A server-side cursor, a chunk at a time: memory stays flat whatever the size.
+            queryset = queryset.iterator(chunk_size=2000)
+        return super().stream_csv(queryset)
+
+    def write_xlsx(self, queryset, output):
+        from wagtail.admin.views.mixins import ExcelDateFormatter
+
+        from openpyxl import Workbook
+
+        cap = reports_xlsx_max_rows()
+        rows = list(islice(iter(queryset), cap + 1))
+        workbook = Workbook(write_only=True, iso_dates=True)
+        worksheet = workbook.create_sheet(title=str(self.page_title)[:31])
+        worksheet.append(
+            self.get_heading(queryset, field) for field in self.list_export
+        )
+        date_format_ = ExcelDateFormatter().get()
+        for item in rows[:cap]:
+            worksheet.append(
+                self.generate_xlsx_row(
+                    worksheet, self.to_row_dict(item), date_format=date_format_
+                )
+            )
+        if len(rows) > cap:
+            worksheet.append([self.xlsx_cap_note(cap)])
+        workbook.save(output)
+
+    @staticmethod
+    def xlsx_cap_note(cap: int) -> str:
+        return _(
+            "Only the first %(count)s rows are in this file. Download the CSV file for all rows."
+        ) % {"count": number_format(cap, force_grouping=True)}
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        query = self.request.GET.copy()
+        for name in ("p", "export", "_w_filter_fragment"):
+            query.pop(name, None)
+        context["report_links"] = [
+            {
+                "name": name,
+                "label": label,
+                "url": reverse("media_assets_reports:%s" % name)
+                + ("?" + urlencode(self._shared_query(query)) if query else ""),
+                "current": name == self.report_name,
+            }
+            for name, label in REPORTS
+        ]
+        context["report_filters"] = self.report_filters
+        context["period_label"] = _("%(start)s to %(end)s") % {
+            "start": date_format(self.report_filters.period.start),
+            "end": date_format(self.report_filters.period.end),
+        }
+        context["xlsx_max_rows"] = reports_xlsx_max_rows()
+        context["language_columns"] = self.language_columns
+        context["media"] = context["media"] + self.media
+        return context
+
+    @property
+    def media(self):
+        return forms.Media(css={"all": ["media_assets/css/reports.css"]})
+
+    @staticmethod
+    def _shared_query(query) -> list[tuple[str, str]]:
+        # Period, kind and language carry over from one report to another.
+        shared = ("period_from", "period_to", "kind", "language")
+        return [(name, query[name]) for name in shared if query.get(name)]
+
+    @cached_property
+    def language_columns(self) -> list[dict]:
+        from django.conf import settings
+
+        names = dict(settings.LANGUAGES)
+        return [
+            {"field": "language_%s" % code, "code": code, "label": names[code]}
+            for code in selectors.languages()
+        ]
+
+    def add_language_counts(self, rows: list[dict]) -> list[dict]:
+        for row in rows:
+            row["language_counts"] = [row[c["field"]] for c in self.language_columns]
+        return rows
+
+    def video_urls(self, row: dict) -> None:
+        row["history_url"] = self._history_url(video=row["video_key"])
+        row["edit_url"] = (
+            reverse("wagtailsnippets_media_assets_video:edit", args=[row["video"].pk])
+            if row.get("video")
+            else ""
+        )
+
+    def _history_url(self, **subject) -> str:
+        query = self._shared_query(self.request.GET)
+        query += [(name, str(value)) for name, value in subject.items()]
+        return reverse("media_assets_reports:over_time") + "?" + urlencode(query)
+
+
+class OverTimeView(DownloadReportView):
+    page_title = gettext_lazy("Downloads over time")
+    report_name = "over_time"
+    results_template_name = "media_assets/reports/over_time_results.html"
+    filterset_class = OverTimeFilterSet
+    paginate_by = 100
+    list_export = [
+        "start",
+        "downloads",
+        "full",
+        "part",
+        "previous_start",
+        "previous_downloads",
+    ]
+
+    def get_export_headings(self):
+        return {
+            "start": _("Period starting"),
+            "downloads": _("Downloads"),
+            "full": _("Full masters"),
+            "part": _("Parts"),
+            "previous_start": _("Previous period starting"),
+            "previous_downloads": _("Downloads in the previous period"),
+        }
+
+    @cached_property
+    def report(self) -> selectors.OverTime:
+        return selectors.downloads_over_time(
+            self.report_filters, bucket=self.filters.bucket_value()
+        )
+
+    def get_queryset(self):
+        return self.report.buckets
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    @cached_property
+    def subject(self) -> str:
+        """What the history is of, when it is one video's, release's or organisation's."""
+        filters = self.report_filters
+        if filters.video_key:
+            rows = selectors.attach_videos(
+                [{"video_key": filters.video_key, "title": ""}],
+                language=get_language(),
+            )
+            return _("Video: %(title)s") % {"title": rows[0]["title"] or "?"}
+        if filters.release_key:
+            rows = selectors.attach_releases(
+                [{"release_key": filters.release_key}], language=get_language()
+            )
+            return _("Release: %(title)s") % {"title": rows[0]["title"] or "?"}
+        if filters.organisation:
+            return _("Organisation: %(name)s") % {"name": filters.organisation}
+        return ""
+
+    def get_page_subtitle(self):
+        return self.subject
+
+    def chart_data(self) -> dict:
+        report = self.report
+        bucket = report.bucket
+        label_format = {"day": "SHORT_DATE_FORMAT", "week": "SHORT_DATE_FORMAT"}.get(
+            bucket, "YEAR_MONTH_FORMAT"
+        )
+        return {
+            "type": "bar",
+            "stacked": True,
+            "locale": get_language(),
+            "labels": [date_format(b.start, label_format) for b in report.buckets],
+            "datasets": [
+                {
+                    "label": str(DownloadKind.FULL.label).capitalize(),
+                    "data": [b.full for b in report.buckets],
+                    "stack": "current",
+                },
+                {
+                    "label": str(DownloadKind.PART.label).capitalize(),
+                    "data": [b.part for b in report.buckets],
+                    "stack": "current",
+                },
+                {
+                    "label": _("Previous period"),
+                    "data": [b.previous_downloads for b in report.buckets],
+                    "stack": "previous",
+                    "type": "line",
+                },
+            ],
+            "yTitle": _("Downloads"),
+        }
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["report"] = self.report
+        context["chart"] = self.chart_data()
+        context["bucket"] = self.report.bucket
+        context["subject"] = self.subject
+        return context
+
+    @property
+    def media(self):
+        return chart_media()
+
+
+class PerVideoView(DownloadReportView):
+    page_title = gettext_lazy("Downloads per video")
+    report_name = "per_video"
+    results_template_name = "media_assets/reports/per_video_results.html"
+
+    @property
+    def list_export(self):
+        return [
+            "title",
+            "downloads",
+            "full",
+            "part",
+            *[column["field"] for column in self.language_columns],
+            "organisations",
+            "accounts",
+            "last_download",
+            "video_key",
+        ]
+
+    def get_export_headings(self):
+        return {
+            "title": _("Video"),
+            **_count_headings(),
+            **{column["field"]: column["label"] for column in self.language_columns},
+            "video_key": _("Video key"),
+        }
+
+    def get_queryset(self):
+        return selectors.downloads_per_video(self.report_filters)
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = selectors.attach_videos(object_list, language=get_language())
+        for row in rows:
+            self.video_urls(row)
+        return self.add_language_counts(rows)
+
+
+class PerReleaseView(DownloadReportView):
+    page_title = gettext_lazy("Downloads per release")
+    report_name = "per_release"
+    results_template_name = "media_assets/reports/per_release_results.html"
+
+    @property
+    def list_export(self):
+        return [
+            "title",
+            "downloads",
+            "full",
+            "part",
+            *[column["field"] for column in self.language_columns],
+            "videos",
+            "organisations",
+            "accounts",
+            "last_download",
+            "release_key",
+        ]
+
+    def get_export_headings(self):
+        return {
+            "title": _("Release"),
+            **_count_headings(),
+            **{column["field"]: column["label"] for column in self.language_columns},
+            "videos": _("Videos"),
+            "release_key": _("Release key"),
+        }
+
+    def get_queryset(self):
+        return selectors.downloads_per_release(self.report_filters)
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = selectors.attach_releases(object_list, language=get_language())
+        for row in rows:
+            if not row["release_key"]:
+                row["title"] = _("Outside a release")
+            row["history_url"] = (
+                self._history_url(release=row["release_key"])
+                if row["release_key"]
+                else ""
+            )
+            row["edit_url"] = (
+                reverse("wagtailadmin_pages:edit", args=[row["release"].pk])
+                if row["release"]
+                else ""
+            )
+        return self.add_language_counts(rows)
+
+
+class PerOrganisationView(DownloadReportView):
+    page_title = gettext_lazy("Downloads per organisation")
+    report_name = "per_organisation"
+    results_template_name = "media_assets/reports/per_organisation_results.html"
+    list_export = [
+        "name",
+        "downloads",
+        "full",
+        "part",
+        "accounts",
+        "videos",
+        "top_video_titles",
+        "last_download",
+    ]
+
+    def get_export_headings(self):
+        return {
+            "name": _("Organisation"),
+            **_count_headings(),
+            "videos": _("Videos"),
+            "top_video_titles": _("Top videos"),
+        }
+
+    def get_queryset(self):
+        return selectors.downloads_per_organisation(self.report_filters)
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = selectors.attach_organisation_details(self.report_filters, object_list)
+        for row in rows:
+            if row["organisation_key"] is None:
+                row["name"] = _("No organisation given")
+                row["history_url"] = ""
+            else:
+                row["history_url"] = self._history_url(
+                    organisation=row["organisation_key"]
+                )
+            row["top_video_titles"] = [
+                "%s (%s)" % (video["title"], video["downloads"])
+                for video in row["top_videos"]
+            ]
+        return rows
+
+
+class LogView(DownloadReportView):
+    page_title = gettext_lazy("Download log")
+    report_name = "log"
+    results_template_name = "media_assets/reports/log_results.html"
+    filterset_class = LogFilterSet
+    list_export = [
+        "created_at",
+        "video_title",
+        "language",
+        "kind",
+        "in_frame",
+        "out_frame",
+        "release_title",
+        "email",
+        "organisation",
+        "account_state",
+        "requests",
+        "bytes_sent",
+        "size",
+        "last_request_at",
+        "video_key",
+    ]
+
+    def get_export_headings(self):
+        return {
+            "created_at": _("Downloaded at"),
+            "video_title": _("Video"),
+            "language": _("Language"),
+            "kind": _("Kind"),
+            "in_frame": _("In (frame)"),
+            "out_frame": _("Out (frame)"),
+            "release_title": _("Release"),
+            "email": _("E-mail address"),
+            "organisation": _("Organisation"),
+            "account_state": _("Account"),
+            "requests": _("Requests"),
+            "bytes_sent": _("Bytes sent"),
+            "size": _("File size (bytes)"),
+            "last_request_at": _("Last request"),
+            "video_key": _("Video key"),
+        }
+
+    def get_queryset(self):
+        return selectors.download_log(self.report_filters)
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    def to_row_dict(self, item):
+        item.release_title = item.release.title if item.release_id else ""
+        item.account_state = _("deleted") if item.user_id is None else _("active")
+        item.kind = item.get_kind_display()
+        return super().to_row_dict(item)
+
+
+def _count_headings() -> dict:
+    return {
+        "downloads": _("Downloads"),
+        "full": _("Full masters"),
+        "part": _("Parts"),
+        "organisations": _("Organisations"),
+        "accounts": _("Accounts"),
+        "last_download": _("Last download"),
+    }
+
+
+def chart_media() -> forms.Media:
+    return forms.Media(
+        js=[
+            "media_assets/vendor/chartjs/chart.umd.min.js",
+            "media_assets/js/download_chart.js",
+        ],
+        css={"all": ["media_assets/css/reports.css"]},
+    )
