@@ -310,6 +310,12 @@ NEWS_FEED_SIZE = 30
 # `internal` location that aliases its directory, and nginx sends the bytes (X-Accel-Redirect):
 # MEDIA_ROOT (posters, previews; e.g. /protected-media/) and the masters (e.g. /protected/).
 # Empty: Django streams the file itself, with Range (development and tests).
+# Signed download links live this long (seconds), and an account may start this many
+# downloads an hour (a resumed download is the same download).
+NEWSROOM_DOWNLOAD_LINK_MAX_AGE = env.int(
+    "NEWSROOM_DOWNLOAD_LINK_MAX_AGE", default=24 * 3600
+)
+NEWSROOM_DOWNLOADS_PER_HOUR = env.int("NEWSROOM_DOWNLOADS_PER_HOUR", default=20)
 NEWSROOM_ACCEL_LOCATIONS = {
     alias: location
     for alias, location in (
