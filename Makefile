@@ -44,6 +44,7 @@ setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migration
 
 seed: setup system-deps ## Demo content and demo users (idempotent)
 	$(PY) manage.py seed_demo --demo
+	$(PY) manage.py rebuild_archive_index
 
 # The site's own 404 and 500 pages, in the person's language, unless a developer asks for
 # Django's debug pages with DEBUG=true (`DEBUG=true make run`); --insecure serves static files.
