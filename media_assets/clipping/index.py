@@ -5,6 +5,7 @@ Frames are numbered from 0 in presentation order; a part is the half-open range 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -254,4 +255,34 @@ def index_master(path: Path) -> MasterIndex:
         parameter_sets=h264_parameter_sets(annexb)
         if info.video_codec == "h264"
         else (),
+    )
+
+
+def index_to_json(index: MasterIndex) -> str:
+    data = dataclasses.asdict(index)
+    data.pop("path")
+    data["info"]["frame_rate"] = str(index.info.frame_rate)
+    data["rate"] = str(index.rate)
+    data["video_offset"] = str(index.video_offset)
+    data["parameter_sets"] = [unit.hex() for unit in index.parameter_sets]
+    return json.dumps(data)
+
+
+def index_from_json(text: str, path: Path) -> MasterIndex:
+    data = json.loads(text)
+    info = data.pop("info")
+    info["frame_rate"] = (
+        Fraction(info["frame_rate"]) if info["frame_rate"] != "None" else None
+    )
+    return MasterIndex(
+        path=path,
+        info=ProbeResult(**info),
+        rate=Fraction(data.pop("rate")),
+        video_offset=Fraction(data.pop("video_offset")),
+        keyframes=tuple(data.pop("keyframes")),
+        decode_order=tuple(data.pop("decode_order")),
+        parameter_sets=tuple(
+            bytes.fromhex(unit) for unit in data.pop("parameter_sets")
+        ),
+        **data,
     )
