@@ -4,9 +4,9 @@
    the whole processing task (process_video_task, run inline) and, in the same run, the bare
    ffprobe/ffmpeg commands it wraps (the same argument lists, run by subprocess with nothing
    around them). Prints the medians and the ratio (target: at most 1.1x).
-2. Upload: serve the site with nginx and gunicorn (one sync worker) as deploy/ configures
-   them (deploy/nginx-server.conf, deploy/gunicorn.conf.py with its 60-second timeout, the
-   production settings), upload a 2 GB master (uncompressed, made in seconds) to the video
+2. Upload: serve the site with nginx and gunicorn (web and upload workers, one sync worker
+   each) as deploy/ configures them (deploy/nginx-server.conf, deploy/gunicorn.conf.py,
+   deploy/gunicorn-upload.conf.py, the production settings), upload a 2 GB master (uncompressed, made in seconds) to the video
    library's add view through nginx at a throttled 20 MB/s, and sample the worker's
    resident memory every 20 ms. Prints the time, the answer and the peak above the idle
    worker (target: under 100 MB), and whether the worker survived.
@@ -213,7 +213,8 @@ def gunicorn_worker(port: int) -> int:
 def upload_through_nginx(master: Path, rate_mb: float) -> dict:
     """Upload the master at rate_mb MB/s through nginx and gunicorn as deployed.
 
-    deploy/'s configuration: only the addresses, the roots and the number of workers differ.
+    deploy/'s configuration: nginx, the web and the upload gunicorn (one worker each); only
+    the addresses, the roots and the number of workers differ.
     """
     from django.conf import settings
     from django.test import Client
@@ -221,7 +222,13 @@ def upload_through_nginx(master: Path, rate_mb: float) -> dict:
     from accounts.models import User
     from tests.media_assets.admin_forms import ADD_URL, video_form
     from tests.media_assets.streaming import MultipartFromDisk
-    from tests.nginx import post_throttled, production_env, run_gunicorn, run_nginx
+    from tests.nginx import (
+        GUNICORN_UPLOAD_CONF,
+        post_throttled,
+        production_env,
+        run_gunicorn,
+        run_nginx,
+    )
 
     user, _created = User.objects.get_or_create(
         email="bench@example.org", defaults={"is_staff": True, "is_superuser": True}
@@ -246,10 +253,16 @@ def upload_through_nginx(master: Path, rate_mb: float) -> dict:
     )
     try:
         with (
-            run_gunicorn(OUT / "gunicorn", env=env, workers=1) as upstream,
+            run_gunicorn(OUT / "gunicorn", env=env, workers=1) as web,
+            run_gunicorn(
+                OUT / "gunicorn-upload",
+                env=env,
+                workers=1,
+                config=GUNICORN_UPLOAD_CONF,
+            ) as upstream,
             run_nginx(
                 OUT / "nginx",
-                upstream,
+                {"newsroom_web": web, "newsroom_upload": upstream},
                 media_root=Path(settings.MEDIA_ROOT),
                 private_root=Path(settings.PRIVATE_MEDIA_ROOT),
                 static_root=static_root,
@@ -382,7 +395,7 @@ def main():
         result = upload_through_nginx(upload, arguments.rate)
         print(
             "Upload of %.2f GB through nginx + gunicorn as deployed (deploy/nginx-server.conf, "
-            "deploy/gunicorn.conf.py: timeout 60 s), throttled to %g MB/s: HTTP %d after "
+            "deploy/gunicorn-upload.conf.py), throttled to %g MB/s: HTTP %d after "
             "%.1f s (%.1f s sending at %.1f MB/s, answer %.1f s after the last byte); "
             "worker idle %.0f MB, peak %.0f MB (%.1f MB above idle, target < 100 MB: %s); "
             "worker never killed: %s"

@@ -4,6 +4,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ from media_assets.choices import (
 )
 from media_assets.forms import MasterFileInput, VideoForm
 from media_assets.panels import ProcessingPanel, ShotListPanel
+from media_assets.reports.panels import DownloadsPanel
 from media_assets.storage import get_private_storage
 from media_assets.timecode import seconds_to_timecode
 
@@ -183,6 +185,7 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         FieldPanel("file", widget=MasterFileInput),
         FieldPanel("collection"),
         ProcessingPanel(heading=_("Processing and technical metadata")),
+        DownloadsPanel(heading=_("Downloads")),
         FieldPanel("poster"),
         ShotListPanel("shots", heading=_("Shot list"), label=_("shot")),
     ]
@@ -382,6 +385,14 @@ class Download(models.Model):
                 fields=["release_key", "created_at"], name="download_release_idx"
             ),
             models.Index(fields=["user", "created_at"], name="download_user_idx"),
+            # Reports group and filter by the organisation as typed, trimmed, any case
+            # (media_assets.reports.selectors.organisation_key): one organisation's history
+            # in 0.4 ms instead of 290 ms on a log of 1,000,000 rows (bench/reports.py).
+            models.Index(
+                NullIf(Lower(Trim("organisation")), models.Value("")),
+                models.F("created_at"),
+                name="download_organisation_idx",
+            ),
         ]
 
     def __str__(self):
@@ -495,3 +506,58 @@ class ClipRequest(models.Model):
 
     def __str__(self):
         return "%s, %s" % (self.clip_id, self.created_at)
+
+
+class UsageTerms(TranslatableMixin, models.Model):
+    """The usage terms a journalist accepts once per version before the first download.
+
+    Edited and translated by the press office in the admin (a translatable snippet). A new
+    `version` asks everybody to accept again; the highest version is the current one.
+    """
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        help_text=_(
+            "Raise it when the terms change: everyone accepts the new version."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    text = models.TextField(_("terms"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [FieldPanel("version"), FieldPanel("title"), FieldPanel("text")]
+    override_translatable_fields = [SynchronizedField("version")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("usage terms")
+        verbose_name_plural = _("usage terms")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return "%s (%s)" % (self.title, self.version)
+
+
+class TermsAcceptance(models.Model):
+    """A person accepted a version of the usage terms: when, which version, in which language."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="terms_acceptances",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=10)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("acceptance of the usage terms")
+        verbose_name_plural = _("acceptances of the usage terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "version"], name="terms_accepted_once_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return "%s, %s" % (self.version, self.accepted_at)

@@ -95,14 +95,17 @@ def request_processing(*, video: Video, force: bool = False) -> ProcessingReques
 def _enqueue(request: ProcessingRequest, *, force: bool, translation_key) -> None:
     from media_assets.tasks import process_video_task
 
+    options = {"kwargs": {"force": force}, "queue": conf.media_queue()}
+    if process_video_task.app.conf.task_always_eager:
+        # No job service (make run): the task runs here, and its errors are its own.
+        process_video_task.apply_async(args=[request.video_id], **options)
+        request.queued = True
+        return
     try:
         # ignore_result: nobody waits for it here, and the result store (Redis too) would
         # otherwise be asked to subscribe, retrying for 20 s when it is down.
         process_video_task.apply_async(
-            args=[request.video_id],
-            kwargs={"force": force},
-            queue=conf.media_queue(),
-            ignore_result=True,
+            args=[request.video_id], ignore_result=True, **options
         )
     except (BrokerError, OSError):
         logger.warning(

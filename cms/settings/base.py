@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -179,14 +178,14 @@ CELERY_TASK_ROUTES = {
 CELERY_TIMEZONE = TIME_ZONE
 # With acks_late, Redis hands a task that was not acknowledged to another worker after the
 # visibility timeout, even while the first one still runs it. It must exceed the longest run
-# (media_assets.tasks.HARD_TIME_LIMIT, 4 h) or long masters would be processed twice at once;
+# (media_assets.tasks: processing 4 h, a clip 6 h) or long jobs would run twice at once;
 # a job lost to a killed worker does not wait for it: the sweep (NEWSROOM_SWEEP_INTERVAL)
 # queues it again after a deadline derived from the master's duration.
 # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
 # A broker that is down answers within seconds (connect timeout, two quick publish retries)
 # instead of blocking an upload: the video stays queued until the sweep reaches it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 4 * 60 * 60 + 10 * 60,
+    "visibility_timeout": 6 * 60 * 60 + 10 * 60,
     "socket_connect_timeout": 3,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -311,6 +310,12 @@ NEWS_FEED_SIZE = 30
 # `internal` location that aliases its directory, and nginx sends the bytes (X-Accel-Redirect):
 # MEDIA_ROOT (posters, previews; e.g. /protected-media/) and the masters (e.g. /protected/).
 # Empty: Django streams the file itself, with Range (development and tests).
+# Signed download links live this long (seconds), and an account may start this many
+# downloads an hour (a resumed download is the same download).
+NEWSROOM_DOWNLOAD_LINK_MAX_AGE = env.int(
+    "NEWSROOM_DOWNLOAD_LINK_MAX_AGE", default=24 * 3600
+)
+NEWSROOM_DOWNLOADS_PER_HOUR = env.int("NEWSROOM_DOWNLOADS_PER_HOUR", default=20)
 NEWSROOM_ACCEL_LOCATIONS = {
     alias: location
     for alias, location in (

@@ -232,3 +232,18 @@ def test_one_file_per_shot_is_a_zip(settings):
     assert joined.pk != clip.pk
     assert joined.file.name.endswith(".mp4")
     assert joined.gate["frames"] == 26
+
+
+def test_the_masters_index_is_listed_once_and_kept_by_checksum(settings):
+    video = video_with_master()
+    clip = ask(video, [(0, 30)], cut=ClipCut.FAST)
+    assert clip.state == ClipState.READY
+    stored = Path(
+        settings.PRIVATE_MEDIA_ROOT, "parts-index", "%s.json" % video.checksum
+    )
+    assert stored.exists()
+    first = clips.cached_index(Path(video.file.path), video.checksum)
+    clips._INDEXES.clear()  # a new worker process
+    again = clips.cached_index(Path(video.file.path), video.checksum)
+    assert again == first
+    assert again.keyframes == (0, 12, 24, 36, 48, 60, 72)
