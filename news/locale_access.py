@@ -206,10 +206,7 @@ class _LazyFormat:
 
 def _locale_refusal(language: str, allowed: set[str]) -> str:
     if language == NOT_A_TRANSLATION:
-        return _(
-            "Translators translate: this is an original, not a translation. Start its "
-            "translation with “Translate” instead."
-        )
+        return _("Translators translate: this is an original, not a translation.")
     return _LocaleRefusal(language, allowed)
 
 
