@@ -12,7 +12,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 from wagtailmedia.models import AbstractMedia, MediaType
 
 from media_assets.choices import ProcessingError, ProcessingState, ScanType
@@ -152,7 +152,8 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
     override_translatable_fields = [
         SynchronizedField(name) for name in TECHNICAL_FIELDS
     ] + [
-        SynchronizedField("credit", overridable=True),
+        # Translated like the title: "© The Organisation" is "© L’Organisation" in French.
+        TranslatableField("credit"),
     ]
 
     search_fields = [
