@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -105,7 +106,23 @@ def anonymise_accounts() -> int:
             user.set_unusable_password()
             user.save(update_fields=["email", "first_name", "last_name", "password"])
             EmailAddress.objects.filter(user=user).update(email=placeholder)
+            # The download log keeps an e-mail snapshot per row (media_assets.Download).
+            apps.get_model("media_assets", "Download").objects.filter(user=user).update(
+                email=placeholder
+            )
             count += 1
         # Sessions may hold addresses (pending sign-ups, resets): drop them all.
         Session.objects.all().delete()
     return count
+
+
+def download_access(user) -> str:
+    """What the download panel offers this person: "anonymous", "unverified" or "verified".
+
+    Only an active account with a verified e-mail address may download masters.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return "anonymous"
+    if EmailAddress.objects.filter(user=user, verified=True).exists():
+        return "verified"
+    return "unverified"

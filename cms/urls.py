@@ -29,6 +29,8 @@ urlpatterns = [
     # Everything under MEDIA_URL goes through the gate, on every server (media_assets.gate):
     # deny by default, decided on the normalised path; no plain static serving of MEDIA_ROOT.
     re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
+    # Signed, per-person download links (media_assets.downloads): not language-prefixed.
+    path("downloads/", include("media_assets.download_urls")),
 ]
 
 if settings.DEBUG:
@@ -40,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
     path("feeds/", include("news.urls")),
+    path("", include("media_assets.part_urls")),
+    path("", include("media_assets.urls")),
     path("", include(wagtail_urls)),
 )
 

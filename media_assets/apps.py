@@ -7,7 +7,8 @@ class MediaAssetsConfig(AppConfig):
     verbose_name = _("media assets")
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.conf import settings
+        from django.db.models.signals import post_delete, pre_delete
 
         from wagtail.permission_policies.collections import (
             CollectionOwnershipPermissionPolicy,
@@ -15,6 +16,7 @@ class MediaAssetsConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from core.permissions import superuser_deletes_policy
+        from media_assets.downloads import anonymise_downloads_of
         from media_assets.signal_handlers import delete_unused_files
 
         video = self.get_model("Video")
@@ -35,4 +37,10 @@ class MediaAssetsConfig(AppConfig):
                 owner_field_name="uploaded_by_user",
             ),
             exact_class=True,
+        )
+        # A deleted account's downloads stay in the log, without the address.
+        pre_delete.connect(
+            anonymise_downloads_of,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="media_assets.anonymise_downloads",
         )

@@ -69,11 +69,11 @@ def parse_range(header: str, size: int) -> ByteRange | None:
             raise Unsatisfiable
         return ByteRange(max(size - length, 0), size - 1)
     start = int(first)
+    if start >= size:
+        raise Unsatisfiable
     end = int(last) if last else size - 1
     if end < start:
         return None
-    if start >= size:
-        raise Unsatisfiable
     return ByteRange(start, min(end, size - 1))
 
 

@@ -23,11 +23,14 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from core.listings import TranslatableIndexView, language_column
 from media_assets import services
-from media_assets.models import ProcessingState, Video
+from media_assets.models import Download, ProcessingState, UsageTerms, Video
 from media_assets.reports.hooks import register as register_download_reports
 from media_assets.uploads import interrupted_uploads
 
@@ -38,6 +41,8 @@ class VideoSaveMixin:
         if self.request.method == "POST":
             kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
         return kwargs
+
+    processing = None
 
     def is_valid(self, form):
         valid = super().is_valid(form)
@@ -52,13 +57,20 @@ class VideoSaveMixin:
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:
-            services.request_processing(video=instance)
+            self.processing = services.request_processing(video=instance)
         return instance
 
     def get_success_message(self, *args):
+        # After the save's transaction committed: the job was handed over, or not.
         message = super().get_success_message(*args)
-        if not self.form.master_changed:
+        if self.processing is None:
             return message
+        if self.processing.queued is False:
+            return _(
+                "%(message)s The master was uploaded and is safe. The job service is "
+                "not reachable right now: processing will start by itself when it is "
+                "back."
+            ) % {"message": message}
         # Processing may have finished already (inline tasks, a quick worker): say what is.
         state = (
             Video.objects.filter(pk=self.object.pk)
@@ -156,13 +168,16 @@ class VideoViewSet(SnippetViewSet):
     add_to_admin_menu = True
     add_view_class = VideoCreateView
     edit_view_class = VideoEditView
+    index_view_class = TranslatableIndexView  # opens on the translator's language
     list_display = [
         "title",
         "processing_state",
         Column("running_time", label=gettext_lazy("Duration"), sort_key="duration"),
+        language_column(),
         "created_at",
     ]
-    list_filter = ["processing_state", "locale"]
+    # Wagtail adds its language filter (by language code) to translatable models
+    list_filter = ["processing_state"]
     search_fields = ["title", "description"]
 
     @property
@@ -244,3 +259,91 @@ def route_wagtailmedia_deletion_to_library():
 
 
 register_download_reports()
+
+
+# --- downloads: the staff's master download, the usage terms, the log (read-only) ----------
+
+
+class MasterDownloadView(View):
+    """Staff with admin access download any master, released or not (logged like any other)."""
+
+    def get(self, request, pk):
+        from media_assets import downloads
+
+        video = get_object_or_404(Video, pk=pk)
+        if not request.user.has_perm("wagtailadmin.access_admin") or not video.file:
+            raise PermissionDenied
+        link = downloads.make_link(
+            user=request.user,
+            kind="master",
+            object_id=video.pk,
+            filename=downloads.master_filename(video),
+            language=request.LANGUAGE_CODE,
+            staff=True,
+        )
+        return redirect(link)
+
+
+@hooks.register("register_admin_urls")
+def master_download_url():
+    return [
+        path(
+            "videos/<int:pk>/master/",
+            MasterDownloadView.as_view(),
+            name="media_assets_master_download",
+        )
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def master_download_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, Video) and snippet.file:
+        yield Button(
+            _("Download the master"),
+            url=reverse("media_assets_master_download", args=[snippet.pk]),
+            icon_name="download",
+            priority=60,
+        )
+
+
+class UsageTermsViewSet(SnippetViewSet):
+    model = UsageTerms
+    icon = "doc-full"
+    menu_label = gettext_lazy("Usage terms")
+    list_display = ["title", "version", "updated_at"]
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """The download log is written by downloads only: the press office reads it."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete", "lock", "unlock", "publish"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+class DownloadViewSet(SnippetViewSet):
+    model = Download
+    icon = "download"
+    menu_label = gettext_lazy("Download log")
+    inspect_view_enabled = True
+    list_display = [
+        "created_at",
+        "email",
+        "organisation",
+        "video_title",
+        "language",
+        "kind",
+        "requests",
+        "bytes_sent",
+    ]
+    list_filter = ["kind", "language"]
+    ordering = ["-created_at"]
+
+
+register_permission_policy(Download, ReadOnlyPolicy(Download))
+register_snippet(UsageTermsViewSet)
+register_snippet(DownloadViewSet)

@@ -80,7 +80,89 @@ def bit_rate(bits_per_second) -> str:
     return _("%(rate)s kb/s") % {"rate": floatformat(value / 1000, 0)}
 
 
+@register.simple_tag
+def master_label(video) -> str:
+    """The master's button: "Download the broadcast master: MXF, MPEG-2 1080i25, 2.3 GB"."""
+    facts = []
+    if video.container:
+        facts.append(video.container.upper())
+    picture = " ".join(
+        part
+        for part in [
+            codec_name(video.video_codec) if video.video_codec else "",
+            (
+                "%d%s%s"
+                % (
+                    video.height,
+                    "i" if video.is_interlaced else "p",
+                    video.frame_rate_label,
+                )
+                if video.height
+                else ""
+            ),
+        ]
+        if part
+    )
+    if picture:
+        facts.append(picture)
+    if video.file_size:
+        facts.append(format_file_size(video.file_size))
+    if not facts:
+        return _("Download the broadcast master")
+    return _("Download the broadcast master: %(facts)s") % {"facts": ", ".join(facts)}
+
+
+@register.inclusion_tag("components/download_panel.html", takes_context=True)
+def download_panel(context, video, release=None):
+    """The download panel of a video (see media_assets.views.panel_context)."""
+    from media_assets.views import panel_context
+
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "panel": panel_context(request, video, release),
+    }
+
+
 @register.filter
 def file_size(size) -> str:
     """A size in decimal units, as everywhere on the site: 48.5 MB (French: 48,5 Mo)."""
     return format_file_size(size)
+
+
+@register.inclusion_tag("components/my_downloads.html", takes_context=True)
+def my_downloads(context, limit=50):
+    """The person's own downloads, newest first, each with a fresh link (account page)."""
+    from media_assets.downloads import make_link, master_filename
+    from media_assets.models import Download
+    from media_assets.terms import current_terms, has_accepted
+
+    request = context["request"]
+    rows = list(
+        Download.objects.filter(user=request.user)
+        .select_related("video")
+        .order_by("-created_at")[:limit]
+    )
+    if not rows:
+        return {"entries": []}
+    terms = current_terms()
+    may_skip_terms = terms is None or has_accepted(request.user, terms)
+    entries = []
+    for row in rows:
+        video = row.video
+        fresh = ""
+        page = ""
+        if video is not None and video.is_public and row.kind == "full":
+            page = video.get_public_url()
+            if may_skip_terms:
+                fresh = make_link(
+                    user=request.user,
+                    kind="master",
+                    object_id=video.pk,
+                    filename=master_filename(video),
+                    language=row.language,
+                    release_id=row.release_id,
+                )
+        entries.append({"row": row, "fresh": fresh, "page": page})
+    return {"entries": entries}

@@ -19,12 +19,16 @@ def test_landing_page_shows_strapline_latest_releases_videos_search_and_sign_up(
     assert "The only place to access the organisation’s broadcast-quality video" in html
     # same release date: the one published last comes first
     assert re.findall(
-        r'<h3 class="card__title"><a href="[^"]+">([^<]+)</a></h3>', html
+        r'<h3 class="card__title"><a href="/en/news/[^"]+">([^<]+)</a></h3>', html
     ) == [
         "Second release",
         "First release",
     ]
     assert html.count('class="card video-card"') == 3
+    # each video card leads to the video's page
+    assert re.findall(
+        r'<h3 class="card__title"><a href="/en/videos/\d+/([^"/]+)/">', html
+    ) == ["meeting-video-2", "meeting-video-1", "meeting-video-1"]
     assert 'role="search"' in html
     assert 'href="/en/accounts/signup/"' in html
 

@@ -37,6 +37,7 @@ def releases(editorial):
         english[0],
         editorial.locales["fr"],
         lambda text: "Communiqué en français" if text == english[0].title else text,
+        publish=True,
     )
     return english, NewsReleasePage.objects.get(pk=french.pk)
 
