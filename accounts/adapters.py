@@ -22,6 +22,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 
 from accounts.tasks import message_payload, send_mail_task
+from core.mail import localised_from_email
 
 
 if TYPE_CHECKING:
@@ -133,6 +134,10 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         # Rendered here (language, links), sent by a worker (accounts.tasks).
         send_mail_task.delay(**message_payload(message))
+
+    def get_from_email(self) -> str:
+        # Called inside send_mail's language override: the sender's name is in that language.
+        return localised_from_email()
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         # The home page in the language the person was using.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import ratelimit
@@ -40,6 +41,15 @@ class LoginForm(AllauthLoginForm):
         # allauth links "Forgot your password?" here without the return page; the
         # template gives the link that keeps it (accounts_tags.password_reset_url).
         self.fields["password"].help_text = ""
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """The "change e-mail" form: one field, named for what it does."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("New e-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
 
 
 class ProfileForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from accounts.models import NewsletterConsent, User
 from accounts.services import make_unsubscribe_token
+from core.mail import localised_from_email
 
 
 def unsubscribe_url(*, user: User, language: str) -> str:
@@ -41,10 +42,11 @@ def build_newsletter_message(
     with translation.override(consent.language):
         body = render_to_string("emails/newsletter_issue.txt", context)
         html_body = render_to_string("emails/newsletter_issue.html", context)
+        from_email = localised_from_email()
     message = EmailMultiAlternatives(
         subject,
         body,
-        settings.DEFAULT_FROM_EMAIL,
+        from_email,
         [user.email],
         headers={
             "List-Unsubscribe": "<%s>" % link,

@@ -206,6 +206,7 @@ FRENCH = {
     "Chair of the Military Committee": "Président du Comité militaire",
     "Spokesperson": "Porte-parole",
     "The Organisation": "L’Organisation",
+    "© The Organisation": "© L’Organisation",
     # Videos
     "Secretary General meets heads of allied intelligence services": (
         "Le secrétaire général rencontre les chefs des services de renseignement alliés"

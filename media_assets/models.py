@@ -13,7 +13,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 from wagtailmedia.models import AbstractMedia, MediaType
 
 from media_assets.choices import (
@@ -167,7 +167,8 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
     override_translatable_fields = [
         SynchronizedField(name) for name in TECHNICAL_FIELDS
     ] + [
-        SynchronizedField("credit", overridable=True),
+        # Translated like the title: "© The Organisation" is "© L’Organisation" in French.
+        TranslatableField("credit"),
     ]
 
     search_fields = [

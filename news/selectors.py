@@ -36,13 +36,15 @@ def release_detail(page: NewsReleasePage) -> dict:
     }
     videos = [by_id[pk] for pk in video_ids if pk in by_id]
 
-    speakers = []
+    # Each speaker once, in order of first appearance, with their quotes.
+    speakers = {}
     for quote in quotes:
-        if quote.speaker not in speakers:
-            speakers.append(quote.speaker)
+        speakers.setdefault(quote.speaker_id, {"speaker": quote.speaker, "quotes": []})[
+            "quotes"
+        ].append(quote)
     return {
         "quotes": quotes,
-        "speakers": speakers,
+        "speakers": list(speakers.values()),
         "topics": topics,
         "videos": videos,
     }

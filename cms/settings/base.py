@@ -239,9 +239,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account: "change e-mail" replaces it once the new one is verified, so the
+# page offers no "make primary" or second address (templates/account/email_change.html).
+ACCOUNT_CHANGE_EMAIL = True
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 ACCOUNT_FORMS = {
+    "add_email": "accounts.forms.AddEmailForm",
     "login": "accounts.forms.LoginForm",
     "signup": "accounts.forms.SignupForm",
 }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from allauth.account.internal.flows.email_verification_by_code import (
     EMAIL_VERIFICATION_CODE_SESSION_KEY,
@@ -43,11 +45,13 @@ def test_wrong_codes_up_to_the_limit_then_even_the_right_code_fails(
     [mail] = smtp_server.wait_for("ana@example.org")
 
     # when: two wrong codes
-    for _attempt in range(2):
+    for left in ("2 tries", "1 try"):
         response = client.post(CONFIRM_URL, {"code": wrong_code(mail.code)})
-        # then: the form says so, the person may try again
+        # then: the form says so and how many tries are left; the person may try again
         assert response.status_code == 200
-        assert response.context["form"].errors["code"] == ["Incorrect code."]
+        assert response.context["form"].errors["code"] == [
+            "Incorrect code. You have %s left." % left
+        ]
 
     # when: the third wrong code
     response = client.post(CONFIRM_URL, {"code": wrong_code(mail.code)}, follow=True)
@@ -132,7 +136,9 @@ def test_send_a_new_code_supersedes_the_old_one(client, smtp_server, settings):
     assert first_again.code == first.code
     assert second.code != first.code
     response = client.post(CONFIRM_URL, {"code": first.code})
-    assert response.context["form"].errors["code"] == ["Incorrect code."]
+    assert response.context["form"].errors["code"] == [
+        "Incorrect code. You have 2 tries left."
+    ]
     response = client.post(CONFIRM_URL, {"code": second.code})
     assert response["Location"] == "/en/accounts/welcome/"
     assert is_verified("ana@example.org") is True
@@ -155,30 +161,57 @@ def test_a_new_code_gets_its_own_30_minutes(client, smtp_server, settings):
 
 
 @pytest.mark.parametrize(
-    ("language", "message"),
+    ("language", "message", "tries"),
     [
-        ("en", "Please wait 60 seconds, then try again."),
-        ("fr", "Veuillez patienter 60 secondes, puis réessayez."),
+        (
+            "en",
+            "You can ask for a new code in <span data-resend-seconds>%d</span> seconds.",
+            "Incorrect code. You have 2 tries left.",
+        ),
+        (
+            "fr",
+            "Vous pourrez demander un nouveau code dans "
+            "<span data-resend-seconds>%d</span> secondes.",
+            "Code incorrect. Il vous reste 2 essais.",
+        ),
     ],
 )
-def test_resend_flood_is_rate_limited_with_a_clear_message(
-    client, smtp_server, language, message
+def test_an_early_resend_stays_on_the_code_form_and_says_how_long_to_wait(
+    client, smtp_server, language, message, tries
 ):
+    # given: a code just sent
     sign_up(client, "ana@example.org", language=language)
     [mail] = smtp_server.wait_for("ana@example.org")
+    url = "/%s/accounts/confirm-email/" % language
 
-    response = client.post(
-        "/%s/accounts/confirm-email/" % language, {"action": "resend"}
-    )
+    # when: "send a new code" at once
+    response = client.post(url, {"action": "resend"})
 
+    # then: the same code form (not a separate page), the wait, a button that counts down
+    page = response.content.decode()
     assert response.status_code == 429
-    assert message in response.content.decode()
+    assert response.templates[0].name == "account/confirm_email_verification_code.html"
+    assert 'name="code"' in page
+    wait = int(re.search(r'data-resend-wait="(\d+)"', page).group(1))
+    assert 50 <= wait <= 60  # (the seconds since the code was sent are taken off)
+    assert message % wait in page
     assert len(smtp_server.to("ana@example.org")) == 1
-    # the code already sent still works
-    response = client.post(
-        "/%s/accounts/confirm-email/" % language, {"code": mail.code}
-    )
+    # the code form still works: a wrong code counts down the tries, the right one verifies
+    wrong = client.post(url, {"code": wrong_code(mail.code)})
+    assert wrong.context["form"].errors["code"] == [tries]
+    response = client.post(url, {"code": mail.code})
     assert response["Location"] == "/%s/accounts/welcome/" % language
+
+
+def test_the_first_view_of_the_code_form_has_no_countdown(client, smtp_server):
+    # (a countdown there would differ by a second between a new and a taken address)
+    sign_up(client, "ana@example.org")
+    smtp_server.wait_for("ana@example.org")
+
+    page = client.get(CONFIRM_URL).content.decode()
+
+    assert "data-resend-wait" not in page
+    assert "You can ask for a new code" not in page
 
 
 def test_resend_stops_after_the_allowed_number(client, smtp_server, settings):
@@ -205,6 +238,8 @@ def test_verification_mail_is_in_the_sign_up_language(client, smtp_server):
     [mail] = smtp_server.wait_for("zoe@example.org")
 
     assert mail.subject == "Votre code de vérification pour la salle de presse"
+    # the sender is named in French too (it was "Newsroom")
+    assert mail.message["From"].addresses[0].display_name == "Salle de presse"
     assert "Merci d’avoir créé un compte sur notre salle de presse." in mail.text
     assert "Le code expire au bout de 30 minutes." in mail.html
     assert mail.code in mail.html
@@ -214,3 +249,70 @@ def test_verification_mail_is_in_the_sign_up_language(client, smtp_server):
         "Consultez votre messagerie et saisissez le code de vérification"
         in response.content.decode()
     )
+
+
+def test_verification_mail_sender_is_named_in_english_for_an_english_sign_up(
+    client, smtp_server
+):
+    sign_up(client, "kim@example.org", language="en")
+
+    [mail] = smtp_server.wait_for("kim@example.org")
+
+    assert str(mail.message["From"]) == "Newsroom <newsroom@example.org>"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_change_email_page_shows_only_what_applies_to_one_verified_address(
+    client, language
+):
+    # given: a journalist with their one, verified address
+    from accounts.factories import VerifiedJournalistFactory
+
+    user = VerifiedJournalistFactory(email="ana@example.org")
+    client.force_login(user)
+
+    # when
+    response = client.get("/%s/accounts/email/" % language)
+
+    # then: the address and the form to change it; nothing to make primary or re-verify
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "ana@example.org" in page
+    for action in ("action_primary", "action_send", "action_remove"):
+        assert action not in page
+    assert 'name="action_add"' in page
+    expected = {
+        "en": ("<h1>Change e-mail address</h1>", "· verified"),
+        "fr": ("<h1>Changer d’adresse e-mail</h1>", "· vérifiée"),
+    }[language]
+    for text in expected:
+        assert text in page
+
+
+def test_a_change_goes_through_a_code_sent_to_the_new_address(client, smtp_server):
+    # given
+    from accounts.factories import VerifiedJournalistFactory
+
+    user = VerifiedJournalistFactory(email="ana@example.org")
+    client.force_login(user)
+
+    # when: a new address is asked for
+    response = client.post(
+        "/en/accounts/email/", {"action_add": "", "email": "ana@newspaper.example"}
+    )
+
+    # then: the code form, a code at the new address; the old one stays until it is verified
+    assert response.status_code == 302
+    assert response["Location"] == CONFIRM_URL
+    [mail] = smtp_server.wait_for("ana@newspaper.example")
+    assert EmailAddress.objects.get(email="ana@example.org").primary
+
+    # when: the code is entered
+    response = client.post(CONFIRM_URL, {"code": mail.code})
+
+    # then: the new address is the account's only one
+    user.refresh_from_db()
+    assert user.email == "ana@newspaper.example"
+    assert list(
+        EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    ) == ["ana@newspaper.example"]

@@ -154,7 +154,9 @@ def test_known_and_unknown_addresses_get_identical_pages_and_one_mail_each(
     assert unknown_mail.html is not None
     # a guess at the unknown address's code leads nowhere
     response = unknown.post(CODE_URL, {"code": "BCDF-GHJK"})
-    assert response.context["form"].errors["code"] == ["Incorrect code."]
+    assert response.context["form"].errors["code"] == [
+        "Incorrect code. You have 2 tries left."
+    ]
 
 
 def test_send_a_new_code_keeps_the_return_page_and_supersedes_the_old_code(
@@ -190,7 +192,7 @@ def test_send_a_new_code_keeps_the_return_page_and_supersedes_the_old_code(
     assert second.code != first.code
     assert client.post(code_url, {"code": first.code}).context["form"].errors[
         "code"
-    ] == ["Incorrect code."]
+    ] == ["Incorrect code. You have 2 tries left."]
     response = client.post(code_url, {"code": second.code})
     response = client.post(
         response["Location"], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}

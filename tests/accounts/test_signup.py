@@ -130,7 +130,9 @@ def test_after_a_dead_code_logging_in_sends_a_new_one(client, smtp_server, setti
     _first, second = smtp_server.wait_for("ana@example.org", count=2)
     assert second.code != first_code
     dead = client.post("/en/accounts/confirm-email/", {"code": first_code})
-    assert dead.context["form"].errors["code"] == ["Incorrect code."]
+    assert dead.context["form"].errors["code"] == [
+        "Incorrect code. You have 2 tries left."
+    ]
     response = client.post("/en/accounts/confirm-email/", {"code": second.code})
     assert response.status_code == 302
     assert EmailAddress.objects.get(email="ana@example.org").verified is True

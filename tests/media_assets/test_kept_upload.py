@@ -55,7 +55,8 @@ def test_a_shot_list_error_on_a_new_video_keeps_the_master_and_says_so(
 ):
     # given
     master = make_video("h264.mp4")
-    size = format_file_size(master.stat().st_size)
+    with translation.override("en"):
+        size = format_file_size(master.stat().st_size)
 
     # when: the first submission has a shot whose out-point comes before its in-point
     response = admin_client.post(

@@ -50,9 +50,10 @@ def test_a_video_translates_its_words_and_shares_its_technical_fields(
     french = translate_with(video, Locale.objects.get(language_code="fr"), FRENCH)
 
     # then: words translated, technical fields and timecodes shared
-    assert (french.title, french.description) == (
+    assert (french.title, french.description, french.credit) == (
         "Arrivées au sommet",
         "Arrivée des chefs de délégation.",
+        "© L’Organisation",
     )
     assert [
         (s.start, s.end, s.description) for s in french.shots.order_by("sort_order")
