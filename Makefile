@@ -37,23 +37,26 @@ compilemessages: $(VENV)/.installed ## Compile locale/*.po (and our apps' catalo
 messages: $(VENV)/.installed ## Extract translatable strings into locale/fr
 	$(PY) manage.py makemessages -l fr -e html,txt,py --no-location --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
-setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations
+setup: $(VENV)/.installed compilemessages ## Virtualenv, dependencies, migrations, missing groups and workflow (reports drift)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_editorial_setup
 
 seed: setup system-deps ## Demo content and demo users (idempotent)
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --demo
+	$(PY) manage.py rebuild_archive_index
 
+# The site's own 404 and 500 pages, in the person's language, unless a developer asks for
+# Django's debug pages with DEBUG=true (`DEBUG=true make run`); --insecure serves static files.
 run: seed ## Set everything up and serve on 127.0.0.1:$PORT (embargoes lift every minute)
 	$(PY) manage.py publish_scheduled_loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-false} $(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 beat: $(VENV)/.installed ## Celery beat (production-like scheduled publishing; needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A cms beat --loglevel=info
 
-worker: $(VENV)/.installed ## Celery worker for the default and media queues (needs CELERY_BROKER_URL)
-	$(VENV)/bin/celery -A cms worker -Q default,media --concurrency 2 --loglevel=info
+worker: $(VENV)/.installed ## Celery worker for the default, media and clips queues (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A cms worker -Q default,media,clips --concurrency 2 --loglevel=info
 
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
@@ -73,5 +76,6 @@ bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
 	$(PY) bench/pages.py
 	$(PY) bench/processing.py
 	$(PY) bench/accounts.py
+	$(PY) bench/clips.py --master bench/out/master-1080p25-clips.mp4
 
 .PHONY: help system-deps compilemessages messages setup seed run beat worker test lint format bench

@@ -4,15 +4,19 @@
    the whole processing task (process_video_task, run inline) and, in the same run, the bare
    ffprobe/ffmpeg commands it wraps (the same argument lists, run by subprocess with nothing
    around them). Prints the medians and the ratio (target: at most 1.1x).
-2. Upload: serve the site with gunicorn (one sync worker), upload the master (over 2 GB)
-   to the video library's add view over loopback, and sample the worker's resident memory
-   every 20 ms. Prints the peak above the idle worker (target: under 100 MB).
+2. Upload: serve the site with nginx and gunicorn (web and upload workers, one sync worker
+   each) as deploy/ configures them (deploy/nginx-server.conf, deploy/gunicorn.conf.py,
+   deploy/gunicorn-upload.conf.py, the production settings), upload a 2 GB master (uncompressed, made in seconds) to the video
+   library's add view through nginx at a throttled 20 MB/s, and sample the worker's
+   resident memory every 20 ms. Prints the time, the answer and the peak above the idle
+   worker (target: under 100 MB), and whether the worker survived.
 
 Run it by hand (make bench), with DATABASE_URL pointing at PostgreSQL (SQLite works too) and
 CELERY_BROKER_URL at Redis (the upload's processing job is queued on a throw-away queue and
 purged; without a broker it would run inline inside the upload request):
 
     .venv/bin/python bench/processing.py [--runs 3] [--minutes 10] [--skip-upload]
+        [--skip-processing] [--upload-gb 2] [--rate 20]
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import http.client
 import os
 import secrets
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -165,13 +168,67 @@ def worker_pid(master_pid: int) -> int:
     raise RuntimeError("gunicorn started no worker")
 
 
-def upload_memory(master: Path) -> tuple[float, float, float]:
-    """Upload the master through gunicorn; returns (idle MB, peak MB, seconds)."""
+def generate_upload_master(gigabytes: float) -> Path:
+    """A master of at least `gigabytes` GB, made in seconds, cached.
+
+    Uncompressed 1080p25 in MOV: the upload probes the file, nothing decodes it here.
+    """
+    OUT.mkdir(parents=True, exist_ok=True)
+    frame = 1920 * 1080 * 2  # uyvy422, which MOV stores uncompressed
+    frames = int(gigabytes * 1e9 / frame) + 1
+    target = OUT / ("master-raw-1080p25-%dframes.mov" % frames)
+    if target.exists():
+        return target
+    partial = target.with_suffix(".partial.mov")
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-y",
+         "-f", "lavfi", "-i", "color=c=gray:size=1920x1080:rate=25",
+         "-frames:v", str(frames), "-c:v", "rawvideo", "-pix_fmt", "uyvy422",
+         str(partial)],
+        check=True,
+    )  # fmt: skip
+    partial.rename(target)
+    return target
+
+
+def gunicorn_worker(port: int) -> int:
+    """The pid of the worker of the gunicorn master bound to 127.0.0.1:port."""
+    wanted = ("127.0.0.1:%d" % port).encode()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if wanted in arguments and any(b"gunicorn" in a for a in arguments):
+            pid = int(cmdline.parent.name)
+            if (
+                Path("/proc/%d/status" % pid)
+                .read_text()
+                .count("PPid:\t%d\n" % os.getpid())
+            ):
+                return worker_pid(pid)
+    raise RuntimeError("no gunicorn bound to %s" % wanted.decode())
+
+
+def upload_through_nginx(master: Path, rate_mb: float) -> dict:
+    """Upload the master at rate_mb MB/s through nginx and gunicorn as deployed.
+
+    deploy/'s configuration: nginx, the web and the upload gunicorn (one worker each); only
+    the addresses, the roots and the number of workers differ.
+    """
+    from django.conf import settings
     from django.test import Client
 
     from accounts.models import User
-    from tests.media_assets.admin_forms import video_form
+    from tests.media_assets.admin_forms import ADD_URL, video_form
     from tests.media_assets.streaming import MultipartFromDisk
+    from tests.nginx import (
+        GUNICORN_UPLOAD_CONF,
+        post_throttled,
+        production_env,
+        run_gunicorn,
+        run_nginx,
+    )
 
     user, _created = User.objects.get_or_create(
         email="bench@example.org", defaults={"is_staff": True, "is_superuser": True}
@@ -180,77 +237,80 @@ def upload_memory(master: Path) -> tuple[float, float, float]:
     client.force_login(user)
     session = client.cookies["sessionid"].value
     csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+    headers = {"Cookie": "sessionid=%s; csrftoken=%s" % (session, csrf)}
 
-    port = free_port()
-    env = {**os.environ, "DEBUG": "false"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", "127.0.0.1:%d" % port,
-         "--workers", "1", "--timeout", "900", "--log-level", "warning"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
-    )  # fmt: skip
+    static_root = OUT / "static"
+    env = production_env(
+        Path(settings.VAR_DIR),
+        STATIC_ROOT=str(static_root),
+        NEWSROOM_MEDIA_QUEUE=THROWAWAY_QUEUE,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        check=True,
+    )
     try:
-        worker = worker_pid(server.pid)
-        headers = {
-            "Cookie": "sessionid=%s; csrftoken=%s" % (session, csrf),
+        with (
+            run_gunicorn(OUT / "gunicorn", env=env, workers=1) as web,
+            run_gunicorn(
+                OUT / "gunicorn-upload",
+                env=env,
+                workers=1,
+                config=GUNICORN_UPLOAD_CONF,
+            ) as upstream,
+            run_nginx(
+                OUT / "nginx",
+                {"newsroom_web": web, "newsroom_upload": upstream},
+                media_root=Path(settings.MEDIA_ROOT),
+                private_root=Path(settings.PRIVATE_MEDIA_ROOT),
+                static_root=static_root,
+            ) as base_url,
+        ):
+            port = int(base_url.rsplit(":", 1)[1])
+            worker = gunicorn_worker(int(upstream.rsplit(":", 1)[1]))
+            for _warm in range(3):  # load the admin's code and templates
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("GET", ADD_URL, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                assert response.status == 200, response.status
+            idle = rss_bytes(worker)
+            peak = [idle]
+            done = threading.Event()
+
+            def sample():
+                while not done.is_set():
+                    peak[0] = max(peak[0], rss_bytes(worker))
+                    time.sleep(0.02)
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            body = MultipartFromDisk(
+                video_form(title="Benchmark upload", csrfmiddlewaretoken=csrf),
+                "file",
+                master,
+            )
+            try:
+                status, answer, seconds, sending = post_throttled(
+                    base_url, ADD_URL, body, rate=rate_mb * 1e6, headers=headers
+                )
+            finally:
+                done.set()
+                sampler.join()
+                body.close()
+            worker_alive = Path("/proc/%d" % worker).exists()
+        assert status == 302, (status, answer.get("Location"))
+        return {
+            "status": status,
+            "seconds": seconds,
+            "sending": sending,
+            "idle_mb": idle / 1e6,
+            "peak_mb": peak[0] / 1e6,
+            "same_worker": worker_alive,
         }
-        for _warm in range(3):  # load the admin's code and templates
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            for _attempt in range(50):
-                try:
-                    connection.request(
-                        "GET",
-                        "/admin/snippets/media_assets/video/add/?locale=en",
-                        headers=headers,
-                    )
-                    break
-                except ConnectionRefusedError:
-                    time.sleep(0.2)
-            response = connection.getresponse()
-            response.read()
-            assert response.status == 200, response.status
-        idle = rss_bytes(worker)
-
-        body = MultipartFromDisk(
-            video_form(title="Benchmark upload", csrfmiddlewaretoken=csrf),
-            "file",
-            master,
-        )
-        peak = [idle]
-        done = threading.Event()
-
-        def sample():
-            while not done.is_set():
-                peak[0] = max(peak[0], rss_bytes(worker))
-                time.sleep(0.02)
-
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
-        connection.putrequest(
-            "POST", "/admin/snippets/media_assets/video/add/?locale=en"
-        )
-        for name, value in {
-            **headers,
-            "Content-Type": body.content_type,
-            "Content-Length": str(body.length),
-            "Referer": "http://127.0.0.1:%d/admin/" % port,
-        }.items():
-            connection.putheader(name, value)
-        connection.endheaders()
-        while chunk := body.read(1024 * 1024):
-            connection.send(chunk)
-        response = connection.getresponse()
-        response.read()
-        elapsed = time.perf_counter() - started
-        done.set()
-        sampler.join()
-        body.close()
-        assert response.status == 302, (response.status, response.getheader("Location"))
-        return idle / 1e6, peak[0] / 1e6, elapsed
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         cleanup_uploaded()
 
 
@@ -273,14 +333,19 @@ def main():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--skip-upload", action="store_true")
     parser.add_argument("--skip-processing", action="store_true")
+    parser.add_argument(
+        "--upload-gb", type=float, default=2.0, help="size of the uploaded master"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=20.0, help="upload speed of the client, MB/s"
+    )
     arguments = parser.parse_args()
 
-    master = generate_master(arguments.minutes)
-    setup_django()
-    size = master.stat().st_size
-    print("Master: %s, %.2f GB" % (master.name, size / 1e9))
-
     if not arguments.skip_processing:
+        master = generate_master(arguments.minutes)
+        setup_django()
+        size = master.stat().st_size
+        print("Master: %s, %.2f GB" % (master.name, size / 1e9))
         bare, task = [], []
         subprocess.run(
             ["cat", str(master)], stdout=subprocess.DEVNULL, check=True
@@ -324,12 +389,22 @@ def main():
         )
 
     if not arguments.skip_upload:
-        idle, peak, seconds = upload_memory(master)
+        upload = generate_upload_master(arguments.upload_gb)
+        setup_django()
+        size = upload.stat().st_size
+        result = upload_through_nginx(upload, arguments.rate)
         print(
-            "Upload of %.2f GB through gunicorn in %.1f s (%.0f MB/s): worker idle %.0f MB, "
-            "peak %.0f MB, %.1f MB above idle (target < 100 MB): %s"
-            % (size / 1e9, seconds, size / 1e6 / seconds, idle, peak, peak - idle,
-               "OK" if peak - idle < 100 else "OVER")
+            "Upload of %.2f GB through nginx + gunicorn as deployed (deploy/nginx-server.conf, "
+            "deploy/gunicorn-upload.conf.py), throttled to %g MB/s: HTTP %d after "
+            "%.1f s (%.1f s sending at %.1f MB/s, answer %.1f s after the last byte); "
+            "worker idle %.0f MB, peak %.0f MB (%.1f MB above idle, target < 100 MB: %s); "
+            "worker never killed: %s"
+            % (size / 1e9, arguments.rate, result["status"], result["seconds"],
+               result["sending"], size / 1e6 / result["sending"],
+               result["seconds"] - result["sending"], result["idle_mb"],
+               result["peak_mb"], result["peak_mb"] - result["idle_mb"],
+               "OK" if result["peak_mb"] - result["idle_mb"] < 100 else "OVER",
+               "yes" if result["same_worker"] else "NO")
         )  # fmt: skip
 
 

@@ -11,9 +11,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Embargoes lift on time: Wagtail's scheduled publishing runs every minute (run `celery beat`).
+# Processing jobs lost to a fault (a killed worker, a broker down at upload) are queued again by
+# the sweep; its interval and queue come from settings (NEWSROOM_SWEEP_INTERVAL, the media queue).
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
         "task": "news.tasks.publish_scheduled_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # A part whose worker died in the middle is noticed and queued again.
+    "requeue-stuck-clips": {
+        "task": "media_assets.tasks.requeue_stuck_clips_task",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
@@ -24,3 +32,15 @@ app.conf.beat_schedule = {
         "options": {"expires": 55 * 60},
     },
 }
+
+
+@app.on_after_configure.connect
+def schedule_the_sweep(sender, **kwargs):
+    from django.conf import settings
+
+    interval = settings.NEWSROOM_SWEEP_INTERVAL
+    sender.conf.beat_schedule["requeue-stuck-videos"] = {
+        "task": "media_assets.tasks.requeue_stuck_videos_task",
+        "schedule": interval,
+        "options": {"expires": interval * 0.9, "queue": settings.NEWSROOM_MEDIA_QUEUE},
+    }

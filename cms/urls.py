@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from media_assets.gate import serve_media
-from news.sitemaps import LocalisedPagesSitemap
+from news import sitemaps
 
 
 urlpatterns = [
@@ -18,7 +18,14 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # The archive search's JSON API (read-only, anonymous): its schema at /api/v1/openapi.json.
     path("api/v1/", include("search.api_urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalisedPagesSitemap}}),
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
     # Everything under MEDIA_URL goes through the gate, on every server (media_assets.gate):
     # deny by default, decided on the normalised path; no plain static serving of MEDIA_ROOT.
     re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
@@ -35,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
     path("feeds/", include("news.urls")),
+    path("", include("media_assets.part_urls")),
     path("", include("media_assets.urls")),
     path("", include(wagtail_urls)),
 )

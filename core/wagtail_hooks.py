@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html, json_script
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from wagtail import hooks
@@ -46,3 +49,17 @@ def refuse_snippet_deletion(request, instances):
             viewset = type(instance).snippet_viewset
             return redirect(reverse(viewset.get_url_name("list")))
     return None
+
+
+@hooks.register("insert_editor_js")
+def announce_errors_on_hidden_tabs():
+    """An error on a tab that is not shown is announced in the error banner, with a link to it."""
+    text = {
+        "one": gettext("1 error on the “{tab}” tab"),
+        "many": gettext("{count} errors on the “{tab}” tab"),
+    }
+    return format_html(
+        '{}<script src="{}"></script>',
+        json_script(text, "tab-errors-text"),
+        static("js/tab-errors.js"),
+    )

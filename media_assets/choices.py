@@ -59,3 +59,50 @@ class ProcessingError(models.TextChoices):
             "tell the technical team."
         ),
     )
+
+
+class ClipState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("being prepared")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+    EXPIRED = "expired", _("removed from the cache")
+
+
+class ClipCut(models.TextChoices):
+    FAST = "fast", _("fast (from the keyframe before the in-point)")
+    EXACT = "exact", _("frame-accurate")
+
+
+class ClipError(models.TextChoices):
+    """Why a part could not be prepared; the person sees the sentence in their language."""
+
+    MASTER = (
+        "master",
+        _(
+            "The master of this video could not be read. Try again later, or ask the newsroom."
+        ),
+    )
+    CHANGED = (
+        "changed",
+        _("The master of this video has been replaced. Choose the part again."),
+    )
+    TIMEOUT = (
+        "timeout",
+        _("Preparing the part took too long and was stopped. Try again."),
+    )
+    LIMIT = (
+        "limit",
+        _("Preparing the part needed more memory than allowed. Try a shorter part."),
+    )
+    GATE = (
+        "gate",
+        _(
+            "The part did not pass the quality check, even re-encoded. "
+            "Try the fast cut, or ask the newsroom."
+        ),
+    )
+    FAILED = (
+        "failed",
+        _("The part could not be prepared. Try again, or ask the newsroom."),
+    )

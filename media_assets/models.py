@@ -4,6 +4,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +16,17 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 from wagtailmedia.models import AbstractMedia, MediaType
 
-from media_assets.choices import ProcessingError, ProcessingState, ScanType
+from media_assets.choices import (
+    ClipCut,
+    ClipError,
+    ClipState,
+    ProcessingError,
+    ProcessingState,
+    ScanType,
+)
 from media_assets.forms import MasterFileInput, VideoForm
 from media_assets.panels import ProcessingPanel, ShotListPanel
+from media_assets.reports.panels import DownloadsPanel
 from media_assets.storage import get_private_storage
 from media_assets.timecode import seconds_to_timecode
 
@@ -47,6 +56,7 @@ TECHNICAL_FIELDS = [
     "processing_error",
     "processing_error_detail",
     "processed_at",
+    "processing_deadline",
     "public_since",
 ]
 
@@ -139,6 +149,11 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         _("technical detail of the error"), blank=True
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # When a queued or running job counts as lost and the sweep queues it again (see
+    # services.requeue_stuck_videos); null while it could not be handed to the job service.
+    processing_deadline = models.DateTimeField(
+        _("processing deadline"), null=True, blank=True, db_index=True
+    )
     # "Is this video public?" as one stored fact, shared by every translation: since when a
     # live, public release (in any language) shows it; null while none does. Maintained by
     # `news` on publish, unpublish, delete, move and privacy changes; read by the poster and
@@ -170,6 +185,7 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         FieldPanel("file", widget=MasterFileInput),
         FieldPanel("collection"),
         ProcessingPanel(heading=_("Processing and technical metadata")),
+        DownloadsPanel(heading=_("Downloads")),
         FieldPanel("poster"),
         ShotListPanel("shots", heading=_("Shot list"), label=_("shot")),
     ]
@@ -369,10 +385,127 @@ class Download(models.Model):
                 fields=["release_key", "created_at"], name="download_release_idx"
             ),
             models.Index(fields=["user", "created_at"], name="download_user_idx"),
+            # Reports group and filter by the organisation as typed, trimmed, any case
+            # (media_assets.reports.selectors.organisation_key): one organisation's history
+            # in 0.4 ms instead of 290 ms on a log of 1,000,000 rows (bench/reports.py).
+            models.Index(
+                NullIf(Lower(Trim("organisation")), models.Value("")),
+                models.F("created_at"),
+                name="download_organisation_idx",
+            ),
         ]
 
     def __str__(self):
         return "%s, %s" % (self.video_title, self.created_at)
+
+
+class Clip(models.Model):
+    """A part of a master: its frames [in, out) (or several shots), cut fast or frame-accurate.
+
+    Identified by what it is made of, not by who asked: the master's checksum, the frame spans
+    and the cut. Identical requests are one row (the unique constraint), hence one ffmpeg job,
+    and the file serves everyone until the cache budget evicts it or a new master replaces the
+    one it came from.
+    """
+
+    video = models.ForeignKey(
+        Video,
+        verbose_name=_("video"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="clips",
+    )
+    checksum = models.CharField(_("master checksum"), max_length=64)
+    # [[in, out], ...] in frames of the master, half-open, in the order they are joined
+    spans = models.JSONField(_("frames"))
+    spans_key = models.CharField(max_length=2000, editable=False)
+    in_frame = models.PositiveIntegerField(_("in (frame)"))
+    out_frame = models.PositiveIntegerField(_("out (frame)"))
+    shots = models.JSONField(_("shots"), default=list, blank=True)
+    cut = models.CharField(_("cut"), max_length=8, choices=ClipCut.choices)
+    per_shot = models.BooleanField(_("one file per shot"), default=False)
+
+    state = models.CharField(
+        _("state"), max_length=8, choices=ClipState.choices, default=ClipState.QUEUED
+    )
+    progress = models.FloatField(_("progress"), default=0)
+    error = models.CharField(
+        _("error"), max_length=8, choices=ClipError.choices, blank=True
+    )
+    error_detail = models.TextField(_("technical detail of the error"), blank=True)
+    # what the job did: how, the frames really in the file (fast cuts start on a keyframe),
+    # why it fell back to a re-encode, and the quality gate's measurements
+    method = models.CharField(_("method"), max_length=16, blank=True)
+    real_spans = models.JSONField(_("frames in the file"), default=list, blank=True)
+    fallback_reason = models.TextField(_("reason for re-encoding"), blank=True)
+    gate = models.JSONField(_("quality gate"), default=dict, blank=True)
+
+    file = models.FileField(
+        _("file"), upload_to="parts/", storage=get_private_storage, blank=True
+    )
+    size = models.PositiveBigIntegerField(_("file size (bytes)"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_downloaded_at = models.DateTimeField(
+        _("last downloaded"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checksum", "spans_key", "cut", "per_shot"],
+                name="clip_one_per_part",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "heartbeat_at"], name="clip_state_idx"),
+        ]
+
+    def __str__(self):
+        return "%s %s %s" % (self.video_id, self.spans_key, self.cut)
+
+    @staticmethod
+    def key_for(spans) -> str:
+        return ",".join("%d-%d" % (start, end) for start, end in spans)
+
+    @property
+    def error_message(self) -> str:
+        return ClipError(self.error).label if self.error else ""
+
+    @property
+    def percent(self) -> int:
+        return int(self.progress * 100)
+
+    @property
+    def frames(self) -> int:
+        return sum(end - start for start, end in self.spans)
+
+
+class ClipRequest(models.Model):
+    """Who asked for a part, when, from which page: the account's list and the per-account limit."""
+
+    clip = models.ForeignKey(Clip, on_delete=models.CASCADE, related_name="requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="clip_requests",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("part request")
+        verbose_name_plural = _("part requests")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return "%s, %s" % (self.clip_id, self.created_at)
 
 
 class UsageTerms(TranslatableMixin, models.Model):

@@ -10,17 +10,24 @@ replacement is dropped and the current master, poster and preview stay as they w
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from wagtail.images.models import Image
 from wagtail.models import Collection
+
+from kombu.exceptions import OperationalError as BrokerError
 
 from media_assets import conf, ffmpeg
 from media_assets.models import (
@@ -47,26 +54,148 @@ class IngestError(Exception):
     """Raised by ingest_master when the master could not be processed."""
 
 
-def request_processing(*, video: Video, force: bool = False) -> None:
+# Each run works in a directory named after the video and the process running it, so that the
+# directories of runs killed mid-way (kill -9, a lost machine) are known and removed.
+WORKDIR_PREFIX = "newsroom-processing-"
+
+
+@dataclass
+class ProcessingRequest:
+    """What became of a processing request, known once the transaction commits.
+
+    `queued` is False when the job service could not be reached (the sweep hands the job over
+    once it is back), None until the commit.
+    """
+
+    video_id: int
+    queued: bool | None = None
+
+
+def request_processing(*, video: Video, force: bool = False) -> ProcessingRequest:
     """Mark the video queued and enqueue its processing once the current transaction commits.
 
     ``force`` re-makes the poster and the preview even when they are up to date (the admin's
-    "run again" button).
+    "run again" button). With the job service (the broker) down, the video stays queued and
+    the request says so; nothing fails: the sweep queues it again when the service is back.
     """
-    from media_assets.tasks import process_video_task
-
     _sync(
         video,
         processing_state=ProcessingState.QUEUED,
         processing_error="",
         processing_error_detail="",
+        processing_deadline=_deadline(video.duration),
     )
-    video_id = video.pk
+    request = ProcessingRequest(video_id=video.pk)
     transaction.on_commit(
-        lambda: process_video_task.apply_async(
-            args=[video_id], kwargs={"force": force}, queue=conf.media_queue()
-        )
+        lambda: _enqueue(request, force=force, translation_key=video.translation_key)
     )
+    return request
+
+
+def _enqueue(request: ProcessingRequest, *, force: bool, translation_key) -> None:
+    from media_assets.tasks import process_video_task
+
+    options = {"kwargs": {"force": force}, "queue": conf.media_queue()}
+    if process_video_task.app.conf.task_always_eager:
+        # No job service (make run): the task runs here, and its errors are its own.
+        process_video_task.apply_async(args=[request.video_id], **options)
+        request.queued = True
+        return
+    try:
+        # ignore_result: nobody waits for it here, and the result store (Redis too) would
+        # otherwise be asked to subscribe, retrying for 20 s when it is down.
+        process_video_task.apply_async(
+            args=[request.video_id], ignore_result=True, **options
+        )
+    except (BrokerError, OSError):
+        logger.warning(
+            "The job service is unreachable: video %s stays queued until it is back.",
+            request.video_id,
+            exc_info=True,
+        )
+        # No deadline: the next sweep that reaches the job service hands it over at once.
+        Video.objects.filter(translation_key=translation_key).update(
+            processing_deadline=None
+        )
+        request.queued = False
+    else:
+        request.queued = True
+
+
+def requeue_stuck_videos() -> list[int]:
+    """Queue again every video left "queued" or "processing" past its deadline; the sweep.
+
+    Run every minute by Celery beat (and by `make run`'s loop). Processing is idempotent, so a
+    job that was only slow is at worst done twice. Also removes the working directories of
+    runs that died on this machine. Returns the ids queued again.
+    """
+    remove_dead_workdirs()
+    stuck = (
+        Video.objects.filter(
+            processing_state__in=[ProcessingState.QUEUED, ProcessingState.PROCESSING]
+        )
+        .filter(
+            Q(processing_deadline__isnull=True)
+            | Q(processing_deadline__lte=timezone.now())
+        )
+        .order_by("pk")
+        .values_list("pk", "translation_key")
+    )
+    seen, requeued = set(), []
+    for video_id, translation_key in stuck:
+        if translation_key in seen:
+            continue  # the translations share the job
+        seen.add(translation_key)
+        with transaction.atomic():
+            video = (
+                Video.objects.select_for_update()
+                .filter(
+                    Q(processing_deadline__isnull=True)
+                    | Q(processing_deadline__lte=timezone.now()),
+                    pk=video_id,
+                    processing_state__in=[
+                        ProcessingState.QUEUED,
+                        ProcessingState.PROCESSING,
+                    ],
+                )
+                .first()
+            )
+            if video is None:
+                continue
+            logger.warning(
+                "Video %s was %s past its deadline: queued again.",
+                video_id,
+                video.processing_state,
+            )
+            request_processing(video=video)
+        requeued.append(video_id)
+    return requeued
+
+
+def remove_dead_workdirs() -> list[Path]:
+    """Remove the working directories of processing runs whose process is gone."""
+    removed = []
+    for path in Path(tempfile.gettempdir()).glob(WORKDIR_PREFIX + "*"):
+        parts = path.name[len(WORKDIR_PREFIX) :].split("-")
+        if len(parts) < 3 or not parts[1].isdigit() or _is_running(int(parts[1])):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _deadline(duration):
+    return timezone.now() + timedelta(seconds=conf.stuck_after(duration or 0))
 
 
 def place_upload(*, video: Video, previous_name: str) -> None:
@@ -100,15 +229,27 @@ def process_video(*, video_id: int, force: bool = False) -> Video | None:
         if not force and not video.replacement and _is_up_to_date(video):
             return video
         source_name = source.name
-        _sync(video, processing_state=ProcessingState.PROCESSING)
+        _sync(
+            video,
+            processing_state=ProcessingState.PROCESSING,
+            processing_deadline=_deadline(video.duration),
+        )
+    translation_key = video.translation_key
+    remove_dead_workdirs()
 
     try:
         if not source_name or not private_storage.exists(source_name):
             raise ffmpeg.MediaError(ProcessingError.MISSING, source_name)
         path = Path(private_storage.path(source_name))
         info = ffmpeg.probe(path)
+        # Now that the running time of this master is known, so is the run's real deadline.
+        Video.objects.filter(translation_key=translation_key).update(
+            processing_deadline=_deadline(info.duration)
+        )
         with (
-            tempfile.TemporaryDirectory(prefix="newsroom-video-") as workdir,
+            tempfile.TemporaryDirectory(
+                prefix="%s%d-%d-" % (WORKDIR_PREFIX, video_id, os.getpid())
+            ) as workdir,
             ThreadPoolExecutor(max_workers=1) as hasher,
         ):
             # The checksum reads the master while ffmpeg encodes (hashlib releases the GIL):
@@ -204,6 +345,10 @@ def _store_results(video_id, source_name, info, checksum, poster_path, preview_p
         video.save()
         _sync(video)
 
+        if replaced_master:
+            # the parts cut from the previous master go with it
+            key, checksum = video.translation_key, video.checksum
+            transaction.on_commit(lambda: _invalidate_parts(key, checksum))
         if old_preview and old_preview != video.preview.name:
             _delete_after_commit(video.preview.storage, old_preview)
         if replaced_master:
@@ -214,6 +359,12 @@ def _store_results(video_id, source_name, info, checksum, poster_path, preview_p
                 lambda: Image.objects.filter(pk=old_poster_id).delete()
             )
     return video
+
+
+def _invalidate_parts(translation_key, checksum: str) -> None:
+    from media_assets.clips import invalidate_parts
+
+    invalidate_parts(translation_key, checksum)
 
 
 def _store_failure(video_id, source_name, code, detail):

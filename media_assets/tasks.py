@@ -33,3 +33,38 @@ def remove_abandoned_uploads_task() -> int:
     from media_assets.kept_uploads import remove_abandoned
 
     return remove_abandoned()
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_videos_task() -> None:
+    """The sweep (Celery beat, every NEWSROOM_SWEEP_INTERVAL seconds): see the service."""
+    from media_assets.services import requeue_stuck_videos
+
+    requeue_stuck_videos()
+
+
+# A frame-accurate re-encode of a whole two-hour master is the longest a part can take.
+CLIP_TIME_LIMIT = 6 * 60 * 60
+
+
+@shared_task(
+    acks_late=True,  # safe: make_clip is idempotent (lock, finished file found, atomic move)
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    time_limit=CLIP_TIME_LIMIT,
+)
+def make_clip_task(clip_id: int) -> str:
+    """Make a part of a master (``clips`` queue); returns the part's state."""
+    from media_assets.clips import make_clip
+
+    return make_clip(clip_id)
+
+
+@shared_task
+def requeue_stuck_clips_task() -> list[int]:
+    """Re-queue the parts whose worker died in the middle (run every minute by beat)."""
+    from media_assets.clips import requeue_stuck
+
+    return requeue_stuck()

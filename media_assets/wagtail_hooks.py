@@ -28,6 +28,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from core.listings import TranslatableIndexView, language_column
 from media_assets import services
 from media_assets.models import Download, ProcessingState, UsageTerms, Video
 from media_assets.reports.hooks import register as register_download_reports
@@ -40,6 +41,8 @@ class VideoSaveMixin:
         if self.request.method == "POST":
             kwargs["interrupted_upload"] = bool(interrupted_uploads(self.request))
         return kwargs
+
+    processing = None
 
     def is_valid(self, form):
         valid = super().is_valid(form)
@@ -54,13 +57,20 @@ class VideoSaveMixin:
     def save_instance(self):
         instance = super().save_instance()
         if self.form.master_changed:
-            services.request_processing(video=instance)
+            self.processing = services.request_processing(video=instance)
         return instance
 
     def get_success_message(self, *args):
+        # After the save's transaction committed: the job was handed over, or not.
         message = super().get_success_message(*args)
-        if not self.form.master_changed:
+        if self.processing is None:
             return message
+        if self.processing.queued is False:
+            return _(
+                "%(message)s The master was uploaded and is safe. The job service is "
+                "not reachable right now: processing will start by itself when it is "
+                "back."
+            ) % {"message": message}
         # Processing may have finished already (inline tasks, a quick worker): say what is.
         state = (
             Video.objects.filter(pk=self.object.pk)
@@ -158,13 +168,16 @@ class VideoViewSet(SnippetViewSet):
     add_to_admin_menu = True
     add_view_class = VideoCreateView
     edit_view_class = VideoEditView
+    index_view_class = TranslatableIndexView  # opens on the translator's language
     list_display = [
         "title",
         "processing_state",
         Column("running_time", label=gettext_lazy("Duration"), sort_key="duration"),
+        language_column(),
         "created_at",
     ]
-    list_filter = ["processing_state", "locale"]
+    # Wagtail adds its language filter (by language code) to translatable models
+    list_filter = ["processing_state"]
     search_fields = ["title", "description"]
 
     @property

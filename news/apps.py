@@ -20,3 +20,9 @@ class NewsConfig(AppConfig):
         from news import publicity
 
         publicity.connect()
+
+        from core.listings import register_person_languages
+        from news.roles import allowed_locales
+
+        # Listings of other apps (the video library) open on a translator's language.
+        register_person_languages(allowed_locales)

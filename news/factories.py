@@ -114,7 +114,7 @@ def translate_release(page, locale):
     for link in page.videos.all():
         if not link.video.has_translation(locale):
             translate_with(link.video, locale, to_french)
-    return translate_with(page, locale, to_french)
+    return translate_with(page, locale, to_french, publish=True)
 
 
 def build_release(news_index, *, quotes=3, videos=1, shots=3, **fields):

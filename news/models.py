@@ -4,7 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
 from wagtail.fields import StreamField
 from wagtail.models import (
     AbstractGroupApprovalTask,
@@ -16,6 +21,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.editing import InlinePanel, PageForm
 from core.permissions import SuperuserDeletesPageMixin
 from news.blocks import ReleaseBodyBlock
 
@@ -117,9 +123,11 @@ class NewsReleasePage(SuperuserDeletesPageMixin, Page):
     body = StreamField(ReleaseBodyBlock(), verbose_name=_("body"), blank=True)
 
     objects = NewsReleasePageManager()
+    base_form_class = PageForm
 
     content_panels = [
-        FieldPanel("title", heading=_("Headline")),
+        # Like Wagtail's title: the slug follows the headline until the release is published.
+        TitleFieldPanel("title", heading=_("Headline")),
         FieldRowPanel([FieldPanel("release_date"), FieldPanel("place")]),
         FieldPanel("lead"),
         FieldPanel("body"),

@@ -127,17 +127,24 @@ def _page_roots(group_name: str) -> list[Page]:
 
 
 @transaction.atomic
-def ensure_roles() -> dict[str, Group]:
-    """Create the groups and give each exactly the permissions of the table above. Idempotent.
+def ensure_roles(
+    *, fix: bool = False, drift: list[str] | None = None
+) -> dict[str, Group]:
+    """Create what is missing of the table above; report (or, with `fix`, undo) any difference.
 
-    Permissions a group should not hold are removed. Page permissions are granted on the pages
-    that exist when it runs: run it again once the site tree exists or gains a locale.
+    A missing group is created with exactly its permissions, and a group gets its page
+    permissions on a news section (or locale tree) where it has none yet, so run it again once the
+    site tree exists or gains a locale. Anything else that differs from the table (permissions a
+    manager added or removed in the admin) is described in `drift` and left as it is, unless
+    `fix` is true. Idempotent.
     """
+    drift = [] if drift is None else drift
     groups = {}
     root_collection = Collection.get_first_root_node()
     for name in ALL_GROUPS:
-        group, _created = Group.objects.get_or_create(name=name)
+        group, created = Group.objects.get_or_create(name=name)
         groups[name] = group
+        repair = fix or created
 
         wanted = _permissions(MODEL_PERMISSIONS[name])
         if name == MANAGERS:
@@ -147,32 +154,97 @@ def ensure_roles() -> dict[str, Group]:
                     codename__startswith="view_",
                 )
             )
-        group.permissions.set(wanted)
+        held = set(group.permissions.select_related("content_type"))
+        if held != set(wanted):
+            if repair:
+                group.permissions.set(wanted)
+            else:
+                drift += _differences(name, set(wanted), held, _label)
 
         page_permissions = _permissions(
             ["wagtailcore.%s" % codename for codename in PAGE_PERMISSIONS[name]]
         )
         roots = _page_roots(name)
-        GroupPagePermission.objects.filter(group=group).exclude(
-            page__in=roots, permission__in=page_permissions
-        ).delete()
+        held_pages = {
+            (grant.page_id, grant.permission_id): grant
+            for grant in GroupPagePermission.objects.filter(group=group).select_related(
+                "page", "permission"
+            )
+        }
+        wanted_pages = {}
         for page in roots:
+            new_root = not any(page_id == page.pk for page_id, _p in held_pages)
             for permission in page_permissions:
-                GroupPagePermission.objects.get_or_create(
-                    group=group, page=page, permission=permission
-                )
+                key = (page.pk, permission.pk)
+                wanted_pages[key] = (page, permission)
+                if key not in held_pages and (repair or new_root):
+                    GroupPagePermission.objects.create(
+                        group=group, page=page, permission=permission
+                    )
+                    held_pages[key] = None
+        missing = [wanted_pages[key] for key in wanted_pages if key not in held_pages]
+        extra = [grant for key, grant in held_pages.items() if key not in wanted_pages]
+        if repair:
+            GroupPagePermission.objects.filter(pk__in=[g.pk for g in extra]).delete()
+        else:
+            drift += [
+                "%s: lacks %s on page “%s”" % (name, permission.codename, page)
+                for page, permission in missing
+            ] + [
+                "%s: holds %s on page “%s”, which the table does not give"
+                % (name, grant.permission.codename, grant.page)
+                for grant in extra
+            ]
 
-        collection_permissions = (
+        wanted_collection = set(
             _permissions(COLLECTION_PERMISSIONS[name]) if root_collection else []
         )
-        GroupCollectionPermission.objects.filter(group=group).exclude(
-            collection=root_collection, permission__in=collection_permissions
-        ).delete()
-        for permission in collection_permissions:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=permission
-            )
+        held_collection = {
+            (grant.collection_id, grant.permission): grant
+            for grant in GroupCollectionPermission.objects.filter(
+                group=group
+            ).select_related("permission__content_type")
+        }
+        wanted_keys = (
+            {(root_collection.pk, permission) for permission in wanted_collection}
+            if root_collection
+            else set()
+        )
+        if set(held_collection) != wanted_keys:
+            if repair:
+                GroupCollectionPermission.objects.filter(
+                    pk__in=[
+                        grant.pk
+                        for key, grant in held_collection.items()
+                        if key not in wanted_keys
+                    ]
+                ).delete()
+                for _collection_id, permission in wanted_keys - set(held_collection):
+                    GroupCollectionPermission.objects.create(
+                        group=group, collection=root_collection, permission=permission
+                    )
+            else:
+                drift += _differences(
+                    name,
+                    {permission for _c, permission in wanted_keys},
+                    {permission for _c, permission in held_collection},
+                    lambda permission: "%s on collections" % _label(permission),
+                )
     return groups
+
+
+def _label(permission: Permission) -> str:
+    return "%s.%s" % (permission.content_type.app_label, permission.codename)
+
+
+def _differences(name, wanted, held, label) -> list[str]:
+    return [
+        "%s: lacks %s" % (name, label(permission))
+        for permission in sorted(wanted - held, key=label)
+    ] + [
+        "%s: holds %s, which the table does not give" % (name, label(permission))
+        for permission in sorted(held - wanted, key=label)
+    ]
 
 
 def allowed_locales(user) -> set[str] | None:

@@ -3,20 +3,23 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.listings import TranslatableIndexView, language_column
 from news.models import Speaker, Topic
 
 
 class SpeakerViewSet(SnippetViewSet):
     model = Speaker
     icon = "user"
-    list_display = ["name", "title", "organisation"]
+    index_view_class = TranslatableIndexView
+    list_display = ["name", "title", "organisation", language_column()]
     search_fields = ["name", "title", "organisation"]
 
 
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
-    list_display = ["name"]
+    index_view_class = TranslatableIndexView
+    list_display = ["name", language_column()]
     search_fields = ["name"]
 
 

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.forms import TaskStateCommentForm
-from wagtail.models import Workflow, WorkflowPage, WorkflowState, WorkflowTask
+from wagtail.models import Task, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
+from core.translation import save_translation_draft
 from news.roles import REVIEWERS
 
 
@@ -31,35 +32,91 @@ class RejectionCommentForm(TaskStateCommentForm):
 
 
 @transaction.atomic
-def ensure_release_workflow() -> Workflow:
-    """Create (or repair) the workflow and put it on the news index of every locale. Idempotent.
+def ensure_release_workflow(
+    *, fix: bool = False, drift: list[str] | None = None
+) -> Workflow:
+    """Create what is missing of the review workflow; report (or, with `fix`, undo) changes.
 
-    Run it after the site tree exists and again whenever a locale's news index is added.
+    The task, the workflow and their link are created when missing, and the workflow goes on each
+    locale's news section that has none. What managers changed in the admin (the task's groups,
+    the workflow's tasks, a section given another workflow, something deactivated) is described
+    in `drift` and kept, unless `fix` is true. Idempotent; run it again when a locale's news
+    section is added.
     """
     from news.models import NewsIndexPage, ReleaseReviewTask
 
+    drift = [] if drift is None else drift
     reviewers, _created = Group.objects.get_or_create(name=REVIEWERS)
     task = ReleaseReviewTask.objects.filter(name=TASK_NAME).first()
     if task is None:
         task = ReleaseReviewTask.objects.create(name=TASK_NAME)
-    if not task.active:
-        task.active = True
-        task.save(update_fields=["active"])
-    task.groups.set([reviewers])
+        task.groups.set([reviewers])
+    elif not task.active or set(task.groups.all()) != {reviewers}:
+        if fix:
+            task.active = True
+            task.save(update_fields=["active"])
+            task.groups.set([reviewers])
+        else:
+            drift.append(
+                "Task “%s”: %s, approved by %s (expected: active, approved by %s)"
+                % (
+                    TASK_NAME,
+                    "active" if task.active else "inactive",
+                    ", ".join(sorted(g.name for g in task.groups.all())) or "nobody",
+                    REVIEWERS,
+                )
+            )
 
-    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    if not workflow.active:
-        workflow.active = True
-        workflow.save(update_fields=["active"])
-    WorkflowTask.objects.filter(workflow=workflow).exclude(task=task).delete()
-    WorkflowTask.objects.get_or_create(
-        workflow=workflow, task=task, defaults={"sort_order": 0}
-    )
-
-    for news_index in NewsIndexPage.objects.all():
-        WorkflowPage.objects.update_or_create(
-            page=news_index, defaults={"workflow": workflow}
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    else:
+        tasks = list(
+            WorkflowTask.objects.filter(workflow=workflow)
+            .order_by("sort_order")
+            .values_list("task_id", flat=True)
         )
+        if not workflow.active or tasks != [task.pk]:
+            if fix:
+                workflow.active = True
+                workflow.save(update_fields=["active"])
+                WorkflowTask.objects.filter(workflow=workflow).exclude(
+                    task=task
+                ).delete()
+                WorkflowTask.objects.get_or_create(
+                    workflow=workflow, task=task, defaults={"sort_order": 0}
+                )
+            else:
+                names = Task.objects.in_bulk(tasks)
+                drift.append(
+                    "Workflow “%s”: %s, tasks %s (expected: active, tasks “%s”)"
+                    % (
+                        WORKFLOW_NAME,
+                        "active" if workflow.active else "inactive",
+                        ", ".join("“%s”" % names[pk].name for pk in tasks) or "none",
+                        TASK_NAME,
+                    )
+                )
+
+    for news_index in NewsIndexPage.objects.select_related("locale"):
+        assigned = WorkflowPage.objects.filter(page=news_index).first()
+        if assigned is None:
+            WorkflowPage.objects.create(page=news_index, workflow=workflow)
+        elif assigned.workflow_id != workflow.pk:
+            if fix:
+                assigned.workflow = workflow
+                assigned.save(update_fields=["workflow"])
+            else:
+                drift.append(
+                    "News section “%s” (%s) has the workflow “%s”, not “%s”"
+                    % (
+                        news_index.title,
+                        news_index.locale.language_code,
+                        assigned.workflow.name,
+                        WORKFLOW_NAME,
+                    )
+                )
     return workflow
 
 
@@ -74,33 +131,3 @@ def submit_translation_for_review(translation, *, user) -> WorkflowState:
     if workflow is None:
         raise ValueError("No workflow applies to %r." % page)
     return workflow.start(page, user)
-
-
-def save_translation_draft(translation, *, user):
-    """A new revision of the target page with the current translated strings, and nothing live.
-
-    wagtail-localize's `save_target(publish=False)` also saves the page row, which for a live page
-    *is* the public content: a draft would go live without review. For a live target we build
-    the translated page in memory and save only a revision (Wagtail's `save_revision` writes
-    just the revision bookkeeping columns of the row); approval publishes it.
-    """
-    from wagtail_localize.fields import copy_synchronised_fields
-    from wagtail_localize.segments.ingest import ingest_segments
-
-    source = translation.source
-    target = translation.get_target_instance()
-    if not target.live:
-        translation.save_target(user=user, publish=False)
-        return translation.get_target_instance()
-    original = source.as_instance()
-    copy_synchronised_fields(original, target)
-    # The same segments save_target uses (fallback: untranslated strings stay in the source
-    # language, which the reviewer sees).
-    segments = source._get_segments_for_translation(
-        translation.target_locale, fallback=True
-    )
-    ingest_segments(
-        original, target, source.locale, translation.target_locale, segments
-    )
-    target.save_revision(user=user)
-    return target

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -48,3 +51,34 @@ def submit_translation_button(page, user, view_name=None, next_url=None):
 
 hooks.register("register_page_header_buttons", submit_translation_button)
 hooks.register("register_page_listing_more_buttons", submit_translation_button)
+
+
+@hooks.register(
+    "before_edit_page", order=-1
+)  # before wagtail-localize sends translations on
+def show_requested_changes(request, page):
+    """The reviewer's last "Request changes" comment, at the top of the page, until resubmitted."""
+    from wagtail.models import TaskState, WorkflowState
+
+    if request.method != "GET":
+        return
+    state = page.current_workflow_state
+    if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+        return
+    task_state = state.current_task_state
+    if task_state is None or task_state.status != TaskState.STATUS_REJECTED:
+        return
+    reviewer = task_state.finished_by
+    messages.warning(
+        request,
+        gettext("Changes requested by %(reviewer)s on %(date)s: “%(comment)s”")
+        % {
+            "reviewer": reviewer.get_full_name() or reviewer.email
+            if reviewer
+            else gettext("a reviewer"),
+            "date": formats.date_format(
+                timezone.localtime(task_state.finished_at), "DATETIME_FORMAT"
+            ),
+            "comment": task_state.get_comment(),
+        },
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,6 +33,8 @@ from search.engines.base import (
 SORTS = ("relevance", "newest", "oldest")
 KINDS = ("release", "video")
 ALL_LANGUAGES = "all"
+# Topic and speaker values shown per facet.
+FACET_VALUES = 20
 
 
 def languages() -> list[str]:
@@ -296,14 +299,44 @@ def _short(text: str, words: int = 40) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def _facet_labels(model, keys, language: str) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    rows = model.objects.filter(translation_key__in=keys).select_related("locale")
-    for item in rows.order_by("pk"):
-        key = str(item.translation_key)
-        if key not in labels or item.locale.language_code == language:
-            labels[key] = str(item)
+LABELS_SQL = (
+    "SELECT 'topic', t.translation_key, t.name, l.language_code FROM news_topic t"
+    " JOIN wagtailcore_locale l ON l.id = t.locale_id WHERE t.translation_key IN (%s)"
+    " UNION ALL SELECT 'speaker', s.translation_key, s.name, l.language_code"
+    " FROM news_speaker s JOIN wagtailcore_locale l ON l.id = s.locale_id"
+    " WHERE s.translation_key IN (%s)"
+)
+
+
+def _facet_labels(
+    keys: dict[str, list[str]], language: str
+) -> dict[str, dict[str, str]]:
+    """Names of topics and speakers by translation key, in `language` where translated."""
+    labels: dict[str, dict[str, str]] = {"topic": {}, "speaker": {}}
+    if not keys["topic"] and not keys["speaker"]:
+        return labels
+    # An impossible key keeps each IN () list valid when one facet has no values.
+    topics = [uuid.UUID(key) for key in keys["topic"]] or [uuid.UUID(int=0)]
+    speakers = [uuid.UUID(key) for key in keys["speaker"]] or [uuid.UUID(int=0)]
+    sql = LABELS_SQL % (
+        ", ".join(["%s"] * len(topics)),
+        ", ".join(["%s"] * len(speakers)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [*(_db_key(key) for key in topics), *(_db_key(key) for key in speakers)],
+        )
+        for facet, key, name, code in cursor.fetchall():
+            key = str(uuid.UUID(str(key)))
+            if key not in labels[facet] or code == language:
+                labels[facet][key] = name
     return labels
+
+
+def _db_key(key: uuid.UUID):
+    # PostgreSQL stores a uuid, SQLite 32 hexadecimal characters.
+    return key if connection.vendor == "postgresql" else key.hex
 
 
 def _facets(
@@ -324,16 +357,25 @@ def _facets(
         else:
             items.sort(key=lambda item: (-item.count, item.label))
         facets[name] = items
-    for name, model in (("topic", Topic), ("speaker", Speaker)):
-        values = raw.get(name, {})
-        labels = _facet_labels(model, list(values), language) if values else {}
+    # The most frequent values only: their labels are one query, however many there are.
+    top = {
+        name: sorted(raw.get(name, {}).items(), key=lambda item: (-item[1], item[0]))[
+            :FACET_VALUES
+        ]
+        for name in ("topic", "speaker")
+    }
+    labels = _facet_labels(
+        {name: [value for value, _count in values] for name, values in top.items()},
+        language,
+    )
+    for name, values in top.items():
         items = [
-            FacetValue(value, labels.get(value, value), count)
-            for value, count in values.items()
-            if value in labels
+            FacetValue(value, labels[name][value], count)
+            for value, count in values
+            if value in labels[name]
         ]
         items.sort(key=lambda item: (-item.count, item.label))
-        facets[name] = items[:20]
+        facets[name] = items
     return facets
 
 

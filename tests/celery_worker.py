@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+import kombu.exceptions
 import pytest
 
 from cms.celery import app as celery_app
@@ -32,10 +33,30 @@ def database_url() -> str:
 @contextlib.contextmanager
 def celery_worker(prefix: str, var_dir: Path) -> Iterator[str]:
     """Run a worker on a fresh queue named after `prefix`; yield the queue's name."""
-    broker = settings.CELERY_BROKER_URL
+    with celery_worker_process(prefix, var_dir) as (queue, _process):
+        yield queue
+
+
+@contextlib.contextmanager
+def celery_worker_process(
+    prefix: str,
+    var_dir: Path,
+    *,
+    queue: str | None = None,
+    broker: str | None = None,
+    beat: bool = False,
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like `celery_worker`, yielding the process too, in a session of its own.
+
+    A test can then kill it with its ffmpeg children. `queue` reuses a queue (a restarted
+    worker), `broker` points it elsewhere, `beat` embeds Celery beat (the sweep), `env` adds
+    environment variables (settings).
+    """
+    broker = broker or settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
         pytest.skip("needs Redis: set CELERY_BROKER_URL")
-    queue = "%s-%s" % (prefix, uuid.uuid4().hex[:10])
+    queue = queue or "%s-%s" % (prefix, uuid.uuid4().hex[:10])
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
@@ -43,18 +64,29 @@ def celery_worker(prefix: str, var_dir: Path) -> Iterator[str]:
         "CELERY_BROKER_URL": broker,
         # the worker's MEDIA_ROOT and PRIVATE_MEDIA_ROOT are the test's
         "NEWSROOM_VAR_DIR": str(var_dir),
+        # what the worker's beat (the sweep) queues goes to this worker
+        "NEWSROOM_MEDIA_QUEUE": queue,
+        **(env or {}),
     }
+    arguments = [
+        sys.executable, "-m", "celery", "-A", "cms", "worker", "-Q", queue,
+        "--pool", "solo", "-n", "%s-%s@localhost" % (queue, uuid.uuid4().hex[:4]),
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--loglevel", "warning",
+    ]  # fmt: skip
+    if beat:
+        arguments += ["--beat", "--schedule", str(var_dir / ("beat-%s" % queue))]
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cms", "worker", "-Q", queue,
-         "--pool", "solo", "-n", "%s@localhost" % queue, "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel", "warning"],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )  # fmt: skip
+        arguments, env=env, cwd=settings.BASE_DIR, start_new_session=True
+    )
     try:
-        yield queue
+        yield queue, process
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        with celery_app.connection_for_write() as broker_connection:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+        with (
+            contextlib.suppress(OSError, kombu.exceptions.OperationalError),
+            celery_app.connection_for_write(broker) as broker_connection,
+        ):
             broker_connection.default_channel.queue_delete(queue)

@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from home.services import ensure_site_tree
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
 
 
+RUN_DIRECTORY = pytest.StashKey[tuple]()
+
 FRENCH = {
     "Newsroom": "Salle de presse",
     "News releases": "Communiqués de presse",
@@ -17,13 +20,48 @@ FRENCH = {
 
 
 def pytest_configure(config):
-    """Compile the translation catalogues when a .po is newer than its .mo (make test does it too)."""
+    """Compile the translation catalogues when a .po is newer than its .mo (make test does it too).
+
+    And give the run a temporary directory of its own, before any test module is imported:
+    every temporary file goes there (tempfile, and TMPDIR for the workers, ffmpeg, nginx and
+    Chromium the tests start), pytest's own tmp_path directories included. A green run removes
+    it (pytest_sessionfinish), so it leaves nothing in the temporary directory.
+    """
     import polib
+
+    run_directory = tempfile.mkdtemp(prefix="newsroom-tests-")
+    config.stash[RUN_DIRECTORY] = (
+        run_directory,
+        tempfile.tempdir,
+        os.environ.get("TMPDIR"),
+    )
+    tempfile.tempdir = run_directory
+    os.environ["TMPDIR"] = run_directory
 
     for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             polib.pofile(str(po)).save_as_mofile(str(mo))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    run_directory, tempdir, tmpdir_variable = session.config.stash[RUN_DIRECTORY]
+    tempfile.tempdir = tempdir
+    if tmpdir_variable is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = tmpdir_variable
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        shutil.rmtree(run_directory, ignore_errors=True)
+    else:
+        print("\nTemporary files of this run are kept in %s" % run_directory)  # noqa: T201
+
+
+def pytest_unconfigure(config):
+    """The run's own var directory (cms/settings/test.py) goes with it."""
+    var_dir = Path(settings.VAR_DIR)
+    if var_dir.name.startswith("newsroom-test-var-"):
+        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -46,8 +84,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(tmp_path, settings):
-    """Each test writes its uploads, posters and masters under its own temporary directory."""
+def _isolated_media(request, tmp_path, settings):
+    """Each test writes its uploads, posters and masters under its own temporary directory.
+
+    Except tests marked `module_media`: they read what a module-scoped fixture made (a demo
+    seeded once), under the media root that fixture set.
+    """
+    if request.node.get_closest_marker("module_media"):
+        yield
+        return
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     yield

@@ -16,6 +16,7 @@ gunicorn runs `deploy/gunicorn.conf.py` against the test database:
 from __future__ import annotations
 
 import getpass
+import http.client
 import os
 import re
 import shutil
@@ -39,6 +40,7 @@ DEPLOY = Path(settings.BASE_DIR) / "deploy"
 SITE_CONF = DEPLOY / "nginx.conf"
 SERVER_CONF = DEPLOY / "nginx-server.conf"
 GUNICORN_CONF = DEPLOY / "gunicorn.conf.py"
+GUNICORN_UPLOAD_CONF = DEPLOY / "gunicorn-upload.conf.py"
 
 
 def nginx_binary() -> str:
@@ -96,7 +98,7 @@ def render_nginx_conf(
     directory: Path,
     *,
     port: int,
-    upstream: str,
+    upstream: str | dict[str, str],
     roots: dict[str, Path],
 ) -> str:
     """A whole nginx.conf around deploy/nginx-server.conf, with every path under directory."""
@@ -107,9 +109,16 @@ def render_nginx_conf(
         "    %s_temp_path %s;" % (kind, directory / kind)
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
+    addresses = (
+        upstream
+        if isinstance(upstream, dict)
+        else dict.fromkeys(upstream_names(), upstream)
+    )
+    if set(addresses) != set(upstream_names()):
+        raise ValueError("upstreams are %s" % ", ".join(upstream_names()))
     upstreams = "\n".join(
-        "    upstream %s {\n        server %s;\n    }" % (name, upstream)
-        for name in upstream_names()
+        "    upstream %s {\n        server %s;\n    }" % (name, address)
+        for name, address in addresses.items()
     )
     sets = "\n".join(
         "        set $%s %s;" % (name, str(path).rstrip("/"))
@@ -148,7 +157,7 @@ http {{
 @contextmanager
 def run_nginx(
     directory: Path,
-    upstream: str,
+    upstream: str | dict[str, str],
     *,
     media_root: Path,
     private_root: Path,
@@ -156,10 +165,18 @@ def run_nginx(
 ) -> Iterator[str]:
     """Start nginx (deploy/'s server configuration) in front of upstream; yield its base URL.
 
-    upstream is "host:port" or a URL; the base URL is "http://127.0.0.1:PORT".
+    upstream is "host:port" or a URL for every upstream of deploy/nginx.conf, or a dict
+    {upstream name: address} (newsroom_web, newsroom_upload); the base URL is
+    "http://127.0.0.1:PORT".
     """
-    if "//" in upstream:
-        upstream = urlsplit(upstream).netloc
+
+    def address(value: str) -> str:
+        return urlsplit(value).netloc if "//" in value else value
+
+    if isinstance(upstream, dict):
+        upstream = {name: address(value) for name, value in upstream.items()}
+    else:
+        upstream = address(upstream)
     directory.mkdir(parents=True, exist_ok=True)
     static_root = static_root or directory / "static"
     for root in (static_root, media_root, private_root):
@@ -232,7 +249,8 @@ def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
     return {
         **service_env(),
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-        "SECRET_KEY": "test-only-insecure-key",
+        # The test's own: sessions made by the test's client are valid in gunicorn.
+        "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url(),
         "NEWSROOM_VAR_DIR": str(var_dir),
@@ -247,7 +265,12 @@ def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
 
 @contextmanager
 def run_gunicorn(
-    directory: Path, *, env: dict[str, str] | None = None, workers: int = 2
+    directory: Path,
+    *,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    extra_args: tuple[str, ...] = (),
+    config: Path = GUNICORN_CONF,
 ) -> Iterator[str]:
     """Start gunicorn with deploy/gunicorn.conf.py; yield its address, "127.0.0.1:PORT".
 
@@ -262,9 +285,10 @@ def run_gunicorn(
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "cms.wsgi",
-                "--config", str(GUNICORN_CONF),
+                "--config", str(config),
                 "--bind", "127.0.0.1:%d" % port,
                 "--workers", str(workers),
+                *extra_args,
             ],
             cwd=settings.BASE_DIR,
             env={"PATH": os.environ.get("PATH", ""), **env},
@@ -276,6 +300,55 @@ def run_gunicorn(
         yield "127.0.0.1:%d" % port
     finally:
         stop(process, signal.SIGQUIT)  # quick shutdown: the test is over
+
+
+def post_throttled(
+    base_url: str,
+    path: str,
+    body,
+    *,
+    rate: float,
+    headers: dict[str, str] | None = None,
+    chunk: int = 256 * 1024,
+    timeout: float = 3600,
+) -> tuple[int, dict[str, str], float, float]:
+    """POST body at no more than `rate` bytes a second, as a slow link would.
+
+    body is a file-like with .length and .content_type (e.g. MultipartFromDisk). Returns
+    (status, headers, seconds until the whole answer arrived, seconds spent sending).
+    """
+    address = urlsplit(base_url)
+    connection = http.client.HTTPConnection(
+        address.hostname, address.port, timeout=timeout
+    )
+    started = time.perf_counter()
+    try:
+        connection.putrequest("POST", path)
+        for name, value in {
+            **(headers or {}),
+            "Content-Type": body.content_type,
+            "Content-Length": str(body.length),
+        }.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        sent = 0
+        while data := body.read(chunk):
+            connection.send(data)
+            sent += len(data)
+            ahead = sent / rate - (time.perf_counter() - started)
+            if ahead > 0:
+                time.sleep(ahead)
+        sending = time.perf_counter() - started
+        response = connection.getresponse()
+        response.read()
+        return (
+            response.status,
+            dict(response.getheaders()),
+            time.perf_counter() - started,
+            sending,
+        )
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -302,13 +375,20 @@ def collected_static(tmp_path_factory) -> Path:
 def gunicorn(tmp_path, collected_static, transactional_db) -> Iterator[Callable]:
     """Start gunicorn (deploy/gunicorn.conf.py, production settings) on the test database.
 
-    gunicorn(workers=2, **env overrides) returns "127.0.0.1:PORT"; MEDIA_ROOT and
+    gunicorn(workers=2, extra_args=(), config=GUNICORN_CONF, **env overrides) returns
+    "127.0.0.1:PORT" (config=GUNICORN_UPLOAD_CONF for the upload workers); MEDIA_ROOT and
     PRIVATE_MEDIA_ROOT are the test's, STATIC_ROOT is collected_static.
     """
     with ExitStack() as stack:
         count = 0
 
-        def start(*, workers: int = 2, **overrides: str) -> str:
+        def start(
+            *,
+            workers: int = 2,
+            extra_args: tuple[str, ...] = (),
+            config: Path = GUNICORN_CONF,
+            **overrides: str,
+        ) -> str:
             nonlocal count
             count += 1
             env = production_env(
@@ -316,7 +396,11 @@ def gunicorn(tmp_path, collected_static, transactional_db) -> Iterator[Callable]
             )
             return stack.enter_context(
                 run_gunicorn(
-                    tmp_path / ("gunicorn-%d" % count), env=env, workers=workers
+                    tmp_path / ("gunicorn-%d" % count),
+                    env=env,
+                    workers=workers,
+                    extra_args=extra_args,
+                    config=config,
                 )
             )
 
@@ -334,7 +418,7 @@ def nginx(tmp_path) -> Iterator[Callable[..., str]]:
         count = 0
 
         def start(
-            upstream: str,
+            upstream: str | dict[str, str],
             *,
             media_root: Path | None = None,
             private_root: Path | None = None,

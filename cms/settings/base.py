@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -117,6 +116,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# "Translate this page" makes a draft, even of a live source: a translation goes live only
+# through the review workflow (wagtail-localize publishes it at once by default).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# Slugs are transliterated ASCII in every language ("le-secretaire-general", not "le-secrétaire").
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -166,8 +170,32 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"media_assets.tasks.*": {"queue": "media"}}
+CELERY_TASK_ROUTES = {
+    # partial downloads have a queue of their own: a long part never delays processing
+    "media_assets.tasks.make_clip_task": {"queue": "clips"},
+    "media_assets.tasks.*": {"queue": "media"},
+}
 CELERY_TIMEZONE = TIME_ZONE
+# With acks_late, Redis hands a task that was not acknowledged to another worker after the
+# visibility timeout, even while the first one still runs it. It must exceed the longest run
+# (media_assets.tasks: processing 4 h, a clip 6 h) or long jobs would run twice at once;
+# a job lost to a killed worker does not wait for it: the sweep (NEWSROOM_SWEEP_INTERVAL)
+# queues it again after a deadline derived from the master's duration.
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+# A broker that is down answers within seconds (connect timeout, two quick publish retries)
+# instead of blocking an upload: the video stays queued until the sweep reaches it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 6 * 60 * 60 + 10 * 60,
+    "socket_connect_timeout": 3,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+NEWSROOM_SWEEP_INTERVAL = env.float("NEWSROOM_SWEEP_INTERVAL", default=60.0)
 
 # E-mail: SMTP when EMAIL_URL is set (smtp://user:pass@host:port), the console otherwise.
 if env.str("EMAIL_URL", default=""):
@@ -303,6 +331,11 @@ WAGTAILMEDIA["VIDEO_EXTENSIONS"] = ["mp4", "m4v", "mov", "mxf"]
 # The Celery queue of video processing, and limits of each ffmpeg/ffprobe run
 # (see media_assets/conf.py for the defaults and the figures behind them).
 NEWSROOM_MEDIA_QUEUE = env.str("NEWSROOM_MEDIA_QUEUE", default="media")
+# Partial downloads: their queue, the disk the prepared parts may take (least recently
+# downloaded go first), how many one account may have in preparation at once
+NEWSROOM_CLIPS_QUEUE = env.str("NEWSROOM_CLIPS_QUEUE", default="clips")
+NEWSROOM_CLIP_CACHE_BYTES = env.int("NEWSROOM_CLIP_CACHE_BYTES", default=50 * 1000**3)
+NEWSROOM_CLIPS_PER_ACCOUNT = env.int("NEWSROOM_CLIPS_PER_ACCOUNT", default=3)
 NEWSROOM_FFMPEG_MEMORY_LIMIT = env.int(
     "NEWSROOM_FFMPEG_MEMORY_LIMIT", default=3 * 1024**3
 )

@@ -2,7 +2,6 @@
 
 import os
 import tempfile
-from pathlib import Path
 
 
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
@@ -11,9 +10,10 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("SERVE_MEDIA", "true")
-os.environ.setdefault(
-    "NEWSROOM_VAR_DIR", str(Path(tempfile.gettempdir()) / "newsroom-test-var")
-)
+if "NEWSROOM_VAR_DIR" not in os.environ:
+    # One of its own per test run (tests/conftest.py removes it at the end), inherited by the
+    # processes the tests start.
+    os.environ["NEWSROOM_VAR_DIR"] = tempfile.mkdtemp(prefix="newsroom-test-var-")
 
 from cms.settings.base import *  # noqa: F403
 
@@ -27,3 +27,7 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# The real-worker tests give the worker they start a short sweep and short deadlines.
+NEWSROOM_STUCK_FLOOR = env.float("NEWSROOM_STUCK_FLOOR", default=None)
+NEWSROOM_STUCK_FACTOR = env.float("NEWSROOM_STUCK_FACTOR", default=None)

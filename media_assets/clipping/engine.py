@@ -288,6 +288,9 @@ def build(
         encode_args, _container = reencode_video_args(index)
     else:
         encode_args = []
+    if method == METHOD_FAST and len(pieces) == 1:
+        _fast_single(index, pieces[0], target, container, metadata, on_progress)
+        return pieces
     seconds = [float((p.end - p.start) / index.rate) for p in pieces]
     weights = [
         s * (0.05 if p.copy else 1) for s, p in zip(seconds, pieces, strict=True)
@@ -312,6 +315,26 @@ def build(
     if on_progress is not None:
         on_progress(1.0)
     return pieces
+
+
+def _fast_single(index, piece, target, container, metadata, on_progress) -> None:
+    """A fast part in one ffmpeg run: video and audio copied straight from the master."""
+    seconds = Fraction(piece.end - piece.start) / index.rate
+    audio_input, audio_map = [], []
+    if index.info.has_audio:
+        audio_input = _audio_inputs(index, [(piece.start, piece.end)])
+        audio_map = ["-map", "1:a:0"]
+    run_ffmpeg(
+        [
+            "-y", *_copy_seek(index, piece.start), *_master_input(index), *audio_input,
+            "-map", "0:v:0", *audio_map, "-c", "copy", "-frames:v", str(piece.packets),
+            *metadata.args(), "-f", container, "file:" + str(target),
+        ],
+        timeout=300 + 4 * float(seconds),
+        on_progress=_Progress(on_progress, [1]).step(1, float(seconds)),
+    )  # fmt: skip
+    if on_progress is not None:
+        on_progress(1.0)
 
 
 def _check_parameter_sets(index: MasterIndex, piece: Path) -> None:

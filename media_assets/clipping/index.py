@@ -5,6 +5,7 @@ Frames are numbered from 0 in presentation order; a part is the half-open range 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -63,15 +64,18 @@ class MasterIndex:
     def decode_from(self, frame: int) -> tuple[list[str], str]:
         """The input -ss and the filter that make a decode start exactly at `frame`.
 
-        The input seek goes to the keyframe before the one at or before `frame` (open GOPs
-        need the GOP before, and demuxers may pick a keyframe by its decoding time); a trim
+        The input seek goes to the keyframe at or before `frame` (with open GOPs, the one
+        before it: demuxers may pick a keyframe by its decoding time, and its leading frames
+        need the GOP before); a trim
         half a frame before `frame` then drops exactly the earlier frames, and the timestamps
         start again from 0.
         """
         if frame == 0:
             return [], "setpts=PTS-STARTPTS"
         keyframe = self.keyframe_at_or_before(frame)
-        earlier = self.keyframe_at_or_before(keyframe - 1) if keyframe else 0
+        earlier = keyframe
+        if keyframe and self.open_gop:
+            earlier = self.keyframe_at_or_before(keyframe - 1)
         start = self.time(earlier) if earlier else Fraction(0)
         skip = self.time(frame - Fraction(1, 2)) - start
         return (
@@ -251,4 +255,34 @@ def index_master(path: Path) -> MasterIndex:
         parameter_sets=h264_parameter_sets(annexb)
         if info.video_codec == "h264"
         else (),
+    )
+
+
+def index_to_json(index: MasterIndex) -> str:
+    data = dataclasses.asdict(index)
+    data.pop("path")
+    data["info"]["frame_rate"] = str(index.info.frame_rate)
+    data["rate"] = str(index.rate)
+    data["video_offset"] = str(index.video_offset)
+    data["parameter_sets"] = [unit.hex() for unit in index.parameter_sets]
+    return json.dumps(data)
+
+
+def index_from_json(text: str, path: Path) -> MasterIndex:
+    data = json.loads(text)
+    info = data.pop("info")
+    info["frame_rate"] = (
+        Fraction(info["frame_rate"]) if info["frame_rate"] != "None" else None
+    )
+    return MasterIndex(
+        path=path,
+        info=ProbeResult(**info),
+        rate=Fraction(data.pop("rate")),
+        video_offset=Fraction(data.pop("video_offset")),
+        keyframes=tuple(data.pop("keyframes")),
+        decode_order=tuple(data.pop("decode_order")),
+        parameter_sets=tuple(
+            bytes.fromhex(unit) for unit in data.pop("parameter_sets")
+        ),
+        **data,
     )

@@ -11,6 +11,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
@@ -105,7 +106,9 @@ class OverTimeFilterSet(ReportFilterSet):
         method=_unfiltered,
     )
     # The history of one video, release or organisation (links from the other reports).
-    video = django_filters.UUIDFilter(label=_("Video"), method=_unfiltered)
+    video = django_filters.UUIDFilter(
+        label=pgettext_lazy("download report", "Video"), method=_unfiltered
+    )
     release = django_filters.UUIDFilter(label=_("Release"), method=_unfiltered)
     organisation = django_filters.CharFilter(
         label=_("Organisation"), method=_unfiltered
@@ -118,7 +121,9 @@ class OverTimeFilterSet(ReportFilterSet):
 
 
 class LogFilterSet(ReportFilterSet):
-    video = django_filters.UUIDFilter(label=_("Video"), method=_unfiltered)
+    video = django_filters.UUIDFilter(
+        label=pgettext_lazy("download report", "Video"), method=_unfiltered
+    )
     release = django_filters.UUIDFilter(label=_("Release"), method=_unfiltered)
     organisation = django_filters.CharFilter(
         label=_("Organisation"), method=_unfiltered

@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -147,7 +148,6 @@ def _counts() -> dict:
         "downloads": Count("pk"),
         "full": Count("pk", filter=full),
         "part": Count("pk", filter=part),
-        "accounts": Count(account_key(), distinct=True),
         "last_download": Max("created_at"),
     }
 
@@ -298,7 +298,6 @@ def downloads_per_video(filters: ReportFilters) -> QuerySet:
         .annotate(
             **_counts(),
             **_language_counts(),
-            organisations=Count(organisation_key(), distinct=True),
             title=Max("video_title"),
         )
         .order_by("-downloads", "video_key")
@@ -313,11 +312,59 @@ def downloads_per_release(filters: ReportFilters) -> QuerySet:
         .annotate(
             **_counts(),
             **_language_counts(),
-            organisations=Count(organisation_key(), distinct=True),
-            videos=Count("video_key", distinct=True),
         )
         .order_by("-downloads", F("release_key").asc(nulls_last=True))
     )
+
+
+def _distinct_counts(filters: ReportFilters, group, value) -> dict:
+    """{group: number of distinct non-null values} over the filtered rows, in one query.
+
+    SELECT DISTINCT (group, value) pairs, then count them per group: PostgreSQL hashes the
+    pairs where COUNT(DISTINCT ...) sorts every group's rows (0.32 s against 1.07 s on 123,000
+    rows of the benchmark's log, two distinct counts).
+    """
+    pairs = (
+        filtered_downloads(filters)
+        .values(report_group=group, report_value=value)
+        .distinct()
+    )
+    sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The inner SQL and its parameters are Django's own, from the queryset above.
+        cursor.execute(
+            'SELECT "report_group", COUNT("report_value") FROM (%s) AS pairs'  # noqa: S608
+            " GROUP BY 1" % sql,
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+# What each grouped report counts distinctly, by the group's key.
+_DISTINCT = {
+    "video_key": {"accounts": account_key, "organisations": organisation_key},
+    "release_key": {
+        "accounts": account_key,
+        "organisations": organisation_key,
+        "videos": lambda: F("video_key"),
+    },
+    "organisation_key": {"accounts": account_key, "videos": lambda: F("video_key")},
+}
+
+
+def attach_distinct_counts(
+    filters: ReportFilters, rows: Iterable[dict], *, group: str
+) -> list[dict]:
+    """Add the distinct accounts, organisations or videos of each row (one query per count)."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    group_expression = organisation_key() if group == "organisation_key" else F(group)
+    for name, value in _DISTINCT[group].items():
+        counts = _distinct_counts(filters, group_expression, value())
+        for row in rows:
+            row[name] = counts.get(row[group], 0)
+    return rows
 
 
 def _pick_translation(candidates: list, language: str):
@@ -383,10 +430,7 @@ def downloads_per_organisation(filters: ReportFilters) -> QuerySet:
     return (
         filtered_downloads(filters)
         .values(organisation_key=organisation_key())
-        .annotate(
-            **_counts(),
-            videos=Count("video_key", distinct=True),
-        )
+        .annotate(**_counts())
         .order_by("-downloads", F("organisation_key").asc(nulls_last=True))
     )
 
@@ -489,7 +533,3 @@ def video_downloads_summary(*, video_key: uuid.UUID, days: int = 30) -> dict[str
         part=Count("pk", filter=Q(kind=DownloadKind.PART)),
         organisations=Count(organisation_key(), distinct=True),
     )
-
-
-def with_period(filters: ReportFilters, period: Period) -> ReportFilters:
-    return replace(filters, period=period)

@@ -15,13 +15,13 @@ from itertools import islice
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.defaults import permission_denied
 
@@ -137,15 +137,24 @@ class DownloadReportView(ReportView):
     def get(self, request, *args, **kwargs):
         if self.is_export:
             # Straight to the spreadsheet: the listing's context would count and hold every row.
-            rows = self.decorate_paginated_queryset(self.get_filtered_queryset())
+            rows = self.decorate_paginated_queryset(self.get_export_rows())
             return self.as_spreadsheet(rows, request.GET.get("export"))
         return super().get(request, *args, **kwargs)
+
+    def get_export_rows(self):
+        return self.get_filtered_queryset()
 
     def stream_csv(self, queryset):
         if isinstance(queryset, QuerySet):
             # A server-side cursor, a chunk at a time: memory stays flat whatever the size.
             queryset = queryset.iterator(chunk_size=2000)
-        return super().stream_csv(queryset)
+        # The response is consumed after the view has returned, when Wagtail has switched the
+        # admin's language and time zone back: keep them for every row.
+        return _localised(
+            super().stream_csv(queryset),
+            get_language(),
+            timezone.get_current_timezone(),
+        )
 
     def write_xlsx(self, queryset, output):
         from wagtail.admin.views.mixins import ExcelDateFormatter
@@ -312,12 +321,12 @@ class OverTimeView(DownloadReportView):
             "labels": [date_format(b.start, label_format) for b in report.buckets],
             "datasets": [
                 {
-                    "label": str(DownloadKind.FULL.label).capitalize(),
+                    "label": _("Full masters"),
                     "data": [b.full for b in report.buckets],
                     "stack": "current",
                 },
                 {
-                    "label": str(DownloadKind.PART.label).capitalize(),
+                    "label": _("Parts"),
                     "data": [b.part for b in report.buckets],
                     "stack": "current",
                 },
@@ -365,7 +374,7 @@ class PerVideoView(DownloadReportView):
 
     def get_export_headings(self):
         return {
-            "title": _("Video"),
+            "title": pgettext("download report", "Video"),
             **_count_headings(),
             **{column["field"]: column["label"] for column in self.language_columns},
             "video_key": _("Video key"),
@@ -378,7 +387,10 @@ class PerVideoView(DownloadReportView):
         return queryset
 
     def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_videos(object_list, language=get_language())
+        rows = selectors.attach_distinct_counts(
+            self.report_filters, object_list, group="video_key"
+        )
+        rows = selectors.attach_videos(rows, language=get_language())
         for row in rows:
             self.video_urls(row)
         return self.add_language_counts(rows)
@@ -420,7 +432,10 @@ class PerReleaseView(DownloadReportView):
         return queryset
 
     def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_releases(object_list, language=get_language())
+        rows = selectors.attach_distinct_counts(
+            self.report_filters, object_list, group="release_key"
+        )
+        rows = selectors.attach_releases(rows, language=get_language())
         for row in rows:
             if not row["release_key"]:
                 row["title"] = _("Outside a release")
@@ -467,7 +482,10 @@ class PerOrganisationView(DownloadReportView):
         return queryset
 
     def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_organisation_details(self.report_filters, object_list)
+        rows = selectors.attach_distinct_counts(
+            self.report_filters, object_list, group="organisation_key"
+        )
+        rows = selectors.attach_organisation_details(self.report_filters, rows)
         for row in rows:
             if row["organisation_key"] is None:
                 row["name"] = _("No organisation given")
@@ -509,7 +527,7 @@ class LogView(DownloadReportView):
     def get_export_headings(self):
         return {
             "created_at": _("Downloaded at"),
-            "video_title": _("Video"),
+            "video_title": pgettext("download report", "Video"),
             "language": _("Language"),
             "kind": _("Kind"),
             "in_frame": _("In (frame)"),
@@ -531,11 +549,39 @@ class LogView(DownloadReportView):
     def filter_queryset(self, queryset):
         return queryset
 
+    def get_export_rows(self):
+        # Plain dicts, not model instances: a tenth of the CPU per row on a long export.
+        return self.get_queryset().values(
+            *[name for name in self.list_export if name not in self.computed_columns],
+            "user_id",
+            release_title=F("release__title"),
+        )
+
+    computed_columns = ("release_title", "account_state")
+
     def to_row_dict(self, item):
-        item.release_title = item.release.title if item.release_id else ""
-        item.account_state = _("deleted") if item.user_id is None else _("active")
-        item.kind = item.get_kind_display()
+        labels = self.export_labels
+        item["kind"] = labels.get(item["kind"], item["kind"])
+        item["account_state"] = labels["active" if item["user_id"] else "deleted"]
+        item["release_title"] = item["release_title"] or ""
         return super().to_row_dict(item)
+
+    @cached_property
+    def export_labels(self) -> dict[str, str]:
+        return {
+            **{kind.value: str(kind.label) for kind in DownloadKind},
+            "active": _("active"),
+            "deleted": _("deleted"),
+        }
+
+
+def _localised(chunks, language, zone):
+    while True:
+        with translation.override(language), timezone.override(zone):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def _count_headings() -> dict:

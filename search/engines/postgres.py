@@ -16,7 +16,7 @@ from django.db.models import Case, F, Func, TextField, Value, When
 from django.db.models.functions import Concat
 
 from search import conf
-from search.archive import languages
+from search.archive import FACET_VALUES, languages
 from search.documents import config_for
 from search.engines.base import (
     GREATER_THAN,
@@ -122,23 +122,21 @@ class PostgresEngine(Engine):
     def search(self, query: ArchiveQuery) -> EngineResult:
         result = EngineResult()
         with connection.cursor() as cursor:
-            if query.text and _is_stop_words_only(cursor, query):
-                result.stop_words_only = True
-                return result
             sql, params = matches(query)
+            # The facets count every match anyway: the total comes with them (the () set).
+            facets = self._facets(cursor, sql, params)
+            total = facets.pop("total")
             cap = conf.total_cap()
-            cursor.execute(
-                "WITH m AS (%s) SELECT count(*) FROM (SELECT 1 FROM m LIMIT %%s) c"
-                % sql,
-                [*params, cap + 1],
-            )
-            total = cursor.fetchone()[0]
             result.total = min(total, cap)
             result.total_capped = total > cap
             if not total:
+                # Only now ask why: words that are all stop words match nothing.
+                result.stop_words_only = bool(query.text) and _is_stop_words_only(
+                    cursor, query
+                )
                 return result
+            result.facets = facets
             ids = self._page_ids(cursor, query, sql, params, result)
-            self._facets(cursor, sql, params, result)
         result.rows = self._rows(query, ids)
         return result
 
@@ -163,35 +161,44 @@ class PostgresEngine(Engine):
             )
         return [row[0] for row in cursor.fetchall()]
 
-    def _facets(self, cursor, sql, params, result) -> None:
+    def _facets(self, cursor, sql, params) -> dict:
         cursor.execute(
-            "WITH m AS (%s) SELECT language, year::text, kind_group, count(*) FROM m"
-            " GROUP BY GROUPING SETS ((language), (year), (kind_group))" % sql,
+            "WITH m AS (%s) SELECT GROUPING(language, year, kind_group), language,"
+            " year::text, kind_group, count(*) FROM m"
+            " GROUP BY GROUPING SETS ((), (language), (year), (kind_group))" % sql,
             params,
         )
-        facets: dict[str, dict[str, int]] = {
+        facets: dict = {
+            "total": 0,
             "language": {},
             "year": {},
             "kind": {},
             "topic": {},
             "speaker": {},
         }
-        for language, year, kind, count in cursor.fetchall():
-            if language is not None:
+        for grouping, language, year, kind, count in cursor.fetchall():
+            if grouping == 7:
+                facets["total"] = count
+            elif language is not None:
                 facets["language"][language] = count
             elif year is not None:
                 facets["year"][year] = count
             elif kind is not None:
                 facets["kind"][kind] = count
+        if not facets["total"]:
+            return facets
+        # The most frequent topics and speakers only (archive.FACET_VALUES).
         cursor.execute(
-            "WITH m AS (%s) SELECT t.facet, t.key::text, count(*) FROM m"
-            " JOIN search_archivetag t ON t.document_id = m.id"
-            " GROUP BY t.facet, t.key" % sql,
-            params,
+            "WITH m AS (%s) SELECT facet, key, n FROM ("
+            " SELECT t.facet, t.key::text AS key, count(*) AS n, row_number() OVER ("
+            "  PARTITION BY t.facet ORDER BY count(*) DESC, t.key) AS place"
+            " FROM m JOIN search_archivetag t ON t.document_id = m.id"
+            " GROUP BY t.facet, t.key) f WHERE place <= %%s" % sql,
+            [*params, FACET_VALUES],
         )
         for facet, key, count in cursor.fetchall():
             facets[facet][key] = count
-        result.facets = facets
+        return facets
 
     def _rows(self, query: ArchiveQuery, ids: list[int]) -> list[EngineRow]:
         if not ids:

@@ -54,9 +54,7 @@ def test_consents_cannot_be_edited_or_deleted_in_the_admin(admin_client):
     add = admin_client.get("/admin/newsletter_consents/add/")
     inspect = admin_client.get("/admin/newsletter_consents/inspect/%d/" % consent.pk)
 
-    assert edit.status_code in (302, 403)
-    assert delete.status_code in (302, 403)
-    assert add.status_code in (302, 403)
+    assert (edit.status_code, delete.status_code, add.status_code) == (302, 302, 302)
     assert inspect.status_code == 200
     consent.refresh_from_db()
     assert consent.withdrawn_at is None

@@ -7,6 +7,14 @@ from urllib.parse import urlsplit
 import pytest
 
 
+# The flush after a transactional test empties the database: restore what migrations made
+# (the root page and collection) for the tests that follow.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
 def get(base_url, path, headers=None):
     address = urlsplit(base_url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
@@ -18,7 +26,6 @@ def get(base_url, path, headers=None):
         connection.close()
 
 
-@pytest.mark.postgres
 def test_nginx_serves_static_and_media_files_and_proxies_pages(
     nginx, live_server, tmp_path, settings
 ):
@@ -52,7 +59,6 @@ def test_nginx_serves_static_and_media_files_and_proxies_pages(
     assert response.getheader("Content-Language") == "en"
 
 
-@pytest.mark.postgres
 def test_gunicorn_as_deployed_behind_nginx(nginx, gunicorn, collected_static):
     base_url = nginx(gunicorn(), static_root=collected_static)
 

@@ -36,6 +36,12 @@ MASTERS = {
         "prores.mov", "320x180", "30000/1001", 2, True,
         ["-c:v", "prores_ks", "-profile:v", "0", "-c:a", "pcm_s16le"],
     ),
+    # long enough (and re-encoded, open GOP) for a job to be seen running and killed
+    "h264_open_long": (
+        "h264-open-long.mp4", "640x360", "25", 12, True,
+        ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-x264-params",
+         "open-gop=1:keyint=12:min-keyint=12:scenecut=0:bframes=3:b-adapt=0", *AAC],
+    ),
     "silent": ("silent.mp4", "320x180", "25", 3, False, X264_GOP12),
 }  # fmt: skip
 

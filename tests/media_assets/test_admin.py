@@ -250,7 +250,7 @@ def test_the_reprocess_view_needs_change_permission(client, site_tree):
     )
 
     # then
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302
     assert Video.objects.get(pk=video.pk).processing_state == ProcessingState.READY
 
 
@@ -315,9 +315,9 @@ def test_the_library_listing_has_a_fixed_number_of_queries(
     baseline = len(captured.captured_queries)
     VideoFactory.create_batch(5, processing_state=ProcessingState.FAILED)
 
-    # when / then: our columns and buttons cost nothing per row; the translation buttons of
-    # wagtail-localize and simple_translation cost 3 queries per row (their hooks, not ours)
-    with django_assert_num_queries(baseline + 3 * 5):
+    # when / then: our columns and buttons cost nothing per row; wagtail-localize's translation
+    # button costs one query per row (its hook, not ours; simple_translation's cost two more)
+    with django_assert_num_queries(baseline + 1 * 5):
         response = admin_client.get(listing)
     html = response.content.decode()
     assert html.count("Run processing again") == 8

@@ -1,7 +1,5 @@
 import tracemalloc
 
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
-
 import pytest
 
 from media_assets.factories import VideoFactory
@@ -71,14 +69,6 @@ def test_an_upload_streams_to_disk_with_flat_memory(
         assert peak < peak_below, "peak %.1f MB" % (peak / MB)
         print("Upload of %.1f MB: peak %.2f MB" % (size / MB, peak / MB))  # noqa: T201
     assert peak > peak_above
-
-
-def test_the_default_upload_handlers_write_big_files_to_disk(settings):
-    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 2621440
-    assert settings.FILE_UPLOAD_HANDLERS[-1] == (
-        "%s.%s"
-        % (TemporaryFileUploadHandler.__module__, TemporaryFileUploadHandler.__name__)
-    )
 
 
 def test_an_interrupted_upload_changes_nothing(

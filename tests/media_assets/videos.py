@@ -1,4 +1,8 @@
-"""Small real videos made with ffmpeg for the tests (a few seconds each), cached per session."""
+"""Small real videos made with ffmpeg for the tests (a few seconds each), cached per session.
+
+Everything goes in the temporary directory, which tests/conftest.py points under pytest's own
+for the session (removed after a green run).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,15 @@ import tempfile
 from pathlib import Path
 
 
-CACHE = Path(tempfile.mkdtemp(prefix="newsroom-test-videos-"))
+_cache: list[Path] = []
+
+
+def cache_directory() -> Path:
+    """Made on first use, so that it lands in the session's temporary directory."""
+    if not _cache:
+        _cache.append(Path(tempfile.mkdtemp(prefix="newsroom-test-videos-")))
+    return _cache[0]
+
 
 RECIPES = {
     # name: (ffmpeg output arguments, size, rate, with audio)
@@ -45,7 +57,7 @@ RECIPES = {
 
 def make_video(name: str, seconds: float = 3) -> Path:
     """A test video (see RECIPES), generated once per session; returns a path to a fresh copy."""
-    cached = CACHE / ("%s-%s" % (seconds, name))
+    cached = cache_directory() / ("%s-%s" % (seconds, name))
     if not cached.exists():
         output_args, size, rate, with_audio = RECIPES[name]
         inputs = ["-f", "lavfi", "-i", "testsrc2=size=%s:rate=%s" % (size, rate)]

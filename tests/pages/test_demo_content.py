@@ -5,6 +5,8 @@ import shutil
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -16,9 +18,12 @@ from news import roles
 from news.models import NewsReleasePage, Speaker, Topic
 
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("ffmpeg") is None, reason="the demo video needs ffmpeg"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("ffmpeg") is None, reason="the demo video needs ffmpeg"
+    ),
+    pytest.mark.module_media,
+]
 
 DAY_ONE_EN = "Secretary General meets the heads of allied intelligence services"
 DAY_ONE_FR = (
@@ -26,15 +31,35 @@ DAY_ONE_FR = (
 )
 
 
-@pytest.fixture
-def seeded(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for the module (videos included) and rolled back after it.
+
+    Each test runs in a savepoint inside this module's transaction, as `db` tests always do.
+    """
+    var_dir = tmp_path_factory.mktemp("demo-var")
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     out = StringIO()
-    call_command("seed_demo", stdout=out)
-    yield out.getvalue()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            VAR_DIR=var_dir,
+            MEDIA_ROOT=var_dir / "media",
+            PRIVATE_MEDIA_ROOT=var_dir / "private",
+        ),
+        transaction.atomic(),
+    ):
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", "--demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def test_demo_has_the_day_one_release_in_english_and_french(seeded):
@@ -114,7 +139,8 @@ def test_demo_command_run_twice_changes_nothing(seeded, settings):
     passwords = (settings.VAR_DIR / "demo-credentials.json").read_text()
 
     # when
-    call_command("seed_demo", stdout=StringIO())
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", "--demo", stdout=StringIO())
 
     # then
     assert counts == (8, 6, 10, 4, 5)

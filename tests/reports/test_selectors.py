@@ -81,7 +81,10 @@ def test_over_time_refuses_an_unknown_bucket(november):
 def test_per_video_counts_one_video_across_languages(log, november):
     # when
     rows = selectors.attach_videos(
-        selectors.downloads_per_video(november), language="fr"
+        selectors.attach_distinct_counts(
+            november, selectors.downloads_per_video(november), group="video_key"
+        ),
+        language="fr",
     )
 
     # then
@@ -121,7 +124,10 @@ def test_per_video_keeps_the_title_of_a_deleted_video(log, november):
 
 def test_per_release(log, november):
     rows = selectors.attach_releases(
-        selectors.downloads_per_release(november), language="en"
+        selectors.attach_distinct_counts(
+            november, selectors.downloads_per_release(november), group="release_key"
+        ),
+        language="en",
     )
     assert [
         (
@@ -147,7 +153,12 @@ def test_per_release(log, november):
 
 def test_per_organisation_groups_spellings_and_lists_top_videos(log, november):
     rows = selectors.attach_organisation_details(
-        november, selectors.downloads_per_organisation(november)
+        november,
+        selectors.attach_distinct_counts(
+            november,
+            selectors.downloads_per_organisation(november),
+            group="organisation_key",
+        ),
     )
     assert [
         (

@@ -80,7 +80,9 @@ def embargoed_release(editorial):
     release = draft_release(editorial.news, title=TITLE, slug="allies-meet")
     ReleaseVideoFactory(page=release, video=video)
     translate_with(video, editorial.locales["fr"], lambda text: text)
-    french = translate_with(release, editorial.locales["fr"], lambda text: text)
+    french = translate_with(
+        release, editorial.locales["fr"], lambda text: text, publish=True
+    )
     go_live = (timezone.now() + datetime.timedelta(hours=2)).replace(
         second=0, microsecond=0
     )

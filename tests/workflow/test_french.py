@@ -113,6 +113,7 @@ def test_french_admin_and_site_show_no_english_string_of_ours(editorial, french_
         NewsReleasePageFactory(parent=editorial.news, title="Live one"),
         editorial.locales["fr"],
         lambda text: "Les Alliés" if text == "Live one" else text,
+        publish=True,
     )
     start_french_translation(release, french_staff["officer"], editorial.locales["fr"])
     french = release.get_translation(editorial.locales["fr"])

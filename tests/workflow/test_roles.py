@@ -68,9 +68,9 @@ def test_ensure_roles_is_idempotent_and_repairs_extra_permissions(editorial):
         group=officers, page=editorial.news, permission_type="publish"
     )
 
-    # when
-    ensure_roles()
-    ensure_roles()
+    # when: asked to fix (without --fix, see tests/test_setup_commands.py)
+    ensure_roles(fix=True)
+    ensure_roles(fix=True)
 
     # then
     assert sorted(

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files import File
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from wagtail.models import Locale
@@ -78,12 +78,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--demo",
+            action="store_true",
+            dest="is_demo",
+            help="Confirm that this database is a demo: demo users (one a superuser) and "
+            "content are created in it. Also needs DEBUG on (`make run` passes it).",
+        )
+        parser.add_argument(
             "--no-video",
             action="store_true",
             help="Skip generating demo videos with ffmpeg.",
         )
 
-    def handle(self, *args, no_video=False, **options):
+    def handle(self, *args, is_demo=False, no_video=False, **options):
+        if not settings.DEBUG or not is_demo:
+            raise CommandError(
+                "seed_demo creates demo users (one a superuser, with passwords written "
+                "under var/) and demo content: it runs only on a demo database, with "
+                "DEBUG on and --demo given. Nothing was changed."
+            )
         tree = ensure_site_tree(
             home_title=demo.SITE["home"],
             news_title=demo.SITE["news"],
@@ -224,7 +237,7 @@ class Command(BaseCommand):
             news_index.add_child(instance=page)
             page.save_revision().publish()
         if not page.has_translation(french):
-            translate_with(page, french, demo.FRENCH)
+            translate_with(page, french, demo.FRENCH, publish=True)
         return page
 
     # Users ---------------------------------------------------------------------------------------

@@ -4,13 +4,16 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from media_assets.services import requeue_stuck_videos
+
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "Run Wagtail's publish_scheduled every --interval seconds until stopped. "
+        "Run Wagtail's publish_scheduled and the processing sweep every --interval "
+        "seconds until stopped. "
         "Development only (`make run` starts it); production runs it from Celery beat."
     )
 
@@ -32,6 +35,13 @@ class Command(BaseCommand):
                 # A database hiccup must not stop embargoes lifting for the rest of the session.
                 logger.exception(
                     "Scheduled publishing failed; retrying in %s s", interval
+                )
+            try:
+                # Videos whose processing was lost (a server stopped mid-way) start again.
+                requeue_stuck_videos()
+            except Exception:
+                logger.exception(
+                    "The processing sweep failed; retrying in %s s", interval
                 )
             done += 1
             if iterations and done >= iterations:

@@ -1,0 +1,207 @@
+"""The part chooser's server side: ask for a part, follow its preparation, download it.
+
+Works without JavaScript: the chooser is a form (typed timecodes at the video's rate, shots,
+the cut), the status page refreshes itself until the part is ready, and a ready part
+downloads like a master (through `media_assets.serving`: Range, and X-Accel behind nginx),
+logged as a `Download` row of kind "part". The video page embeds the same form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import Http404, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from media_assets import clips
+from media_assets.choices import ClipCut, ClipState
+from media_assets.models import Clip, ClipRequest, Download, DownloadKind, Video
+from media_assets.serving import serve_file
+from media_assets.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
+
+
+def _may_download(user) -> bool:
+    """A verified journalist: signed in with a confirmed e-mail address."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def _public_video(pk: int) -> Video:
+    # deny by default: only videos a live, public release shows
+    return get_object_or_404(Video, pk=pk, public_since__isnull=False)
+
+
+def _timecode(value: str, video: Video, *, is_in: bool) -> int:
+    try:
+        return timecode_to_frames(value, video.fps)
+    except TimecodeError:
+        if is_in:
+            message = _(
+                "“%(value)s” is not a valid in-point timecode at %(rate)s frames per second."
+            )
+        else:
+            message = _(
+                "“%(value)s” is not a valid out-point timecode at %(rate)s frames per second."
+            )
+        raise clips.PartRequestError(
+            message % {"value": value, "rate": video.frame_rate_label or "25"}
+        ) from None
+
+
+def _spans_from_form(video: Video, data) -> tuple[list[tuple[int, int]], list[int]]:
+    shot_ids = data.getlist("shots")
+    if shot_ids:
+        try:
+            ids = [int(value) for value in shot_ids]
+        except ValueError:
+            raise clips.PartRequestError(
+                _("One of the chosen shots belongs to another video.")
+            ) from None
+        return clips.shot_spans(video, ids), ids
+    start = _timecode(data.get("in", ""), video, is_in=True)
+    end = _timecode(data.get("out", ""), video, is_in=False)
+    return [(start, end)], []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_part(request, pk: int):
+    video = _public_video(pk)
+    if not _may_download(request.user):
+        return HttpResponseForbidden(_("Confirm your e-mail address to download."))
+    context = {"video": video, "shots": video.shots.all(), "cuts": ClipCut.choices}
+    if request.method == "GET":
+        return render(request, "media_assets/parts/choose.html", context)
+    try:
+        spans, shot_ids = _spans_from_form(video, request.POST)
+        clip = clips.request_part(
+            video=video,
+            spans=spans,
+            cut=request.POST.get("cut", ClipCut.FAST),
+            per_shot=request.POST.get("layout") == "per_shot",
+            shots=shot_ids,
+            user=request.user,
+            language=translation.get_language() or "",
+        )
+    except clips.PartRequestError as error:
+        context.update(error=str(error), data=request.POST)
+        return render(request, "media_assets/parts/choose.html", context, status=400)
+    return redirect("parts:status", pk=clip.pk)
+
+
+def _own_clip(request, pk: int) -> Clip:
+    """The part, if this person asked for it (the account's list and the status page)."""
+    clip = (
+        Clip.objects.select_related("video")
+        .filter(pk=pk, requests__user=request.user)
+        .first()
+    )
+    if clip is None:
+        raise Http404
+    return clip
+
+
+def _real_bounds(clip: Clip) -> dict:
+    """Where a fast part really starts and ends, for the person to read."""
+    video = clip.video
+    if not clip.real_spans or video is None:
+        return {}
+    fps = video.fps
+    real_in, real_out = clip.real_spans[0][0], clip.real_spans[-1][1]
+    return {
+        "real_in": frames_to_timecode(real_in, fps),
+        "real_out": frames_to_timecode(real_out, fps),
+        "earlier": "%.2f" % float(Fraction(clip.in_frame - real_in) / fps),
+        "later": "%.2f" % float(Fraction(real_out - clip.out_frame) / fps),
+    }
+
+
+def _time_left(clip: Clip) -> int | None:
+    if clip.state != ClipState.RUNNING or not clip.started_at or clip.progress <= 0:
+        return None
+    spent = (timezone.now() - clip.started_at).total_seconds()
+    return max(0, round(spent * (1 - clip.progress) / clip.progress))
+
+
+@login_required
+def part_status(request, pk: int):
+    clip = _own_clip(request, pk)
+    status = {
+        "state": clip.state,
+        "state_label": clip.get_state_display(),
+        "percent": clip.percent,
+        "time_left": _time_left(clip),
+        "error": clip.error_message,
+    }
+    if request.GET.get("format") == "json":
+        return JsonResponse(status)
+    return render(
+        request,
+        "media_assets/parts/status.html",
+        {"clip": clip, "status": status, "bounds": _real_bounds(clip)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def part_download(request, pk: int):
+    clip = _own_clip(request, pk)
+    if clip.state != ClipState.READY or not clip.file:
+        raise Http404
+    video = clip.video
+    token = hashlib.sha256(
+        ("part:%d:%d:%s" % (clip.pk, request.user.pk, clip.checksum)).encode()
+    ).hexdigest()
+    row, _created = Download.objects.get_or_create(
+        token=token,
+        defaults={
+            "user": request.user,
+            "email": request.user.email,
+            "video": video,
+            "video_key": video.translation_key,
+            "video_title": video.title,
+            "language": translation.get_language() or "",
+            "kind": DownloadKind.PART,
+            "in_frame": clip.in_frame,
+            "out_frame": clip.out_frame,
+            "shots": clip.shots,
+            "cut": clip.cut,
+            "size": clip.size,
+        },
+    )
+    Download.objects.filter(pk=row.pk).update(
+        requests=F("requests") + 1, last_request_at=timezone.now()
+    )
+    clips.mark_downloaded(clip)
+    name = clip.file.name.rsplit("/", 1)[-1]
+    try:
+        return serve_file(
+            request,
+            clip.file.name,
+            storage_alias="private",
+            filename=name,
+            attachment=True,
+        )
+    except FileNotFoundError:
+        raise Http404 from None
+
+
+def part_list(request):
+    """The account page's list of parts (the latest first)."""
+    requests = (
+        ClipRequest.objects.filter(user=request.user)
+        .select_related("clip", "clip__video")
+        .order_by("-created_at")[:50]
+    )
+    return [request.clip for request in requests]
+
+
+def timecode_of(frame: int, video: Video) -> str:
+    return frames_to_timecode(frame, video.fps)

@@ -1,0 +1,191 @@
+"""The French translator's day: start translations, submit them for review, refusals that explain."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from wagtail.users.models import UserProfile
+from wagtail_localize.models import Translation
+
+import pytest
+
+from media_assets.factories import VideoFactory
+from news.factories import SpeakerFactory, TopicFactory
+from news.models import NewsReleasePage
+from news.roles import OFFICERS, TRANSLATORS_FR
+from tests.workflow.conftest import member
+from tests.workflow.helpers import client_for, page_edit_url
+from tests.workflow.test_roles import live_release
+
+
+def translator_in(language):
+    user = member(TRANSLATORS_FR)
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
+def test_the_french_translator_starts_french_translations_of_english_records(editorial):
+    # given: English sources the translator can see
+    release = live_release(editorial.news, title="Allies meet", slug="allies-meet")
+    speaker = SpeakerFactory(name="Alex Morgan", title="Secretary General")
+    topic = TopicFactory(name="Intelligence")
+    video = VideoFactory(title="Arrivals")
+    client = client_for(translator_in("fr"))
+    french = editorial.locales["fr"]
+
+    # when
+    responses = [
+        client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[release.pk]),
+            {"locales": [french.pk]},
+        )
+    ] + [
+        client.post(
+            reverse(
+                "wagtail_localize:submit_snippet_translation",
+                args=[instance._meta.app_label, instance._meta.model_name, instance.pk],
+            ),
+            {"locales": [french.pk]},
+        )
+        for instance in (speaker, topic, video)
+    ]
+
+    # then: each has its French translation; the release's is a draft
+    assert [response.status_code for response in responses] == [302, 302, 302, 302]
+    for instance in (release, speaker, topic, video):
+        assert Translation.objects.filter(
+            source__object_id=instance.translation_key, target_locale=french
+        ).exists()
+    assert release.get_translation(french).live is False
+
+
+@pytest.mark.parametrize(
+    ("language", "submit", "convert"),
+    [
+        ("en", "Submit translation for review", "convertToAliasUrl"),
+        ("fr", "Soumettre la traduction pour relecture", "convertToAliasUrl"),
+    ],
+)
+def test_the_translators_primary_action_is_submit_for_review(
+    editorial, language, submit, convert
+):
+    # given: the French draft of a live English release
+    release = live_release(editorial.news, title="Allies meet", slug="allies-meet")
+    translator = translator_in(language)
+    client = client_for(translator)
+    client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[release.pk]),
+        {"locales": [editorial.locales["fr"].pk]},
+    )
+    french = release.get_translation(editorial.locales["fr"])
+
+    # when
+    html = client.get(page_edit_url(french)).content.decode()
+
+    # then: our footer, whose one action is the submission; wagtail-localize's footer is hidden
+    footer = html[html.index("data-translation-review-footer") :]
+    assert footer.index(submit) < footer.index("</footer>")
+    assert "translation-editor--review" in html
+    assert reverse("news_submit_translation_for_review", args=[french.pk]) in footer
+
+    # when: submitted
+    client.post(reverse("news_submit_translation_for_review", args=[french.pk]))
+
+    # then
+    assert NewsReleasePage.objects.get(pk=french.pk).workflow_in_progress is True
+
+
+def test_convert_to_alias_is_refused_to_the_translator(editorial):
+    # given
+    release = live_release(editorial.news, title="Allies meet", slug="allies-meet")
+    client = client_for(translator_in("en"))
+    client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[release.pk]),
+        {"locales": [editorial.locales["fr"].pk]},
+    )
+    french = release.get_translation(editorial.locales["fr"])
+
+    # when
+    response = client.post(
+        reverse("wagtail_localize:convert_to_alias", args=[french.pk]), {}
+    )
+
+    # then
+    assert response.status_code == 403
+    assert NewsReleasePage.objects.get(pk=french.pk).alias_of_id is None
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "link"),
+    [
+        (
+            "en",
+            "Translators translate: this is an original, not a translation.",
+            "Translate into French",
+        ),
+        (
+            "fr",
+            "Les traducteurs traduisent\u00a0: ceci est un original, pas une traduction.",
+            "Traduire en français",
+        ),
+    ],
+)
+def test_an_english_page_is_refused_with_a_reason_and_a_way_on(
+    editorial, language, sentence, link
+):
+    # given
+    release = live_release(editorial.news, title="Allies meet", slug="allies-meet")
+
+    # when
+    response = client_for(translator_in(language)).get(page_edit_url(release))
+
+    # then: the admin's own page, saying why, offering the translation
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert sentence in html
+    assert 'class="w-header' in html
+    start = reverse("wagtail_localize:submit_page_translation", args=[release.pk])
+    assert '<a class="button" href="%s">%s</a>' % (start, link) in html
+
+
+@pytest.mark.parametrize(
+    ("url_name", "column"), [("speaker", "Language"), ("topic", "Language")]
+)
+def test_listings_show_the_language_and_open_on_the_translators(
+    editorial, url_name, column
+):
+    # given: an English record and its French translation
+    if url_name == "speaker":
+        english = SpeakerFactory(name="Alex Morgan", title="Secretary General")
+    else:
+        english = TopicFactory(name="Alex Morgan")
+    french = english.copy_for_translation(editorial.locales["fr"])
+    french.name = "Alex Morgan (fr)"
+    french.save()
+    url = reverse("wagtailsnippets_news_%s:list" % url_name)
+
+    # when
+    translator = client_for(translator_in("en"))
+    opened = translator.get(url)
+    listing = translator.get(opened.url)
+    everything = translator.get(url + "?locale=")
+    officer = client_for(member(OFFICERS)).get(url)
+
+    # then: opens on French, with a language column; "All" shows both; the officer is not moved
+    def edit_url(record):
+        return reverse("wagtailsnippets_news_%s:edit" % url_name, args=[record.pk])
+
+    assert (opened.status_code, opened.url) == (302, url + "?locale=fr")
+    html = listing.content.decode()
+    assert (edit_url(french) in html, edit_url(english) in html) == (True, False)
+    assert re.search(r"<th[^>]*>\s*(<a[^>]*>)?\s*%s\b" % column, html)
+    everything = everything.content.decode()
+    assert (edit_url(french) in everything, edit_url(english) in everything) == (
+        True,
+        True,
+    )
+    assert officer.status_code == 200
