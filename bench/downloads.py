@@ -15,6 +15,7 @@ does the downloading, so the client costs no Python time. In the same run:
 
 from __future__ import annotations
 
+import getpass
 import os
 import statistics
 import subprocess
@@ -92,8 +93,10 @@ def direct_nginx_conf(directory: Path, port: int, root: Path) -> Path:
         "    %s_temp_path %s;" % (kind, directory / kind)
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
+    # As root, nginx's workers would drop to `nobody` and could not read the master.
+    user = "user %s;\n" % getpass.getuser() if os.geteuid() == 0 else ""
     conf.write_text(
-        f"""daemon off;
+        f"""{user}daemon off;
 worker_processes 1;
 pid {directory / "nginx.pid"};
 error_log {directory / "error.log"};
@@ -166,6 +169,13 @@ def main() -> None:
                 assert response.status_code == 200, response.status_code
                 assert response["X-Accel-Redirect"] == "/protected/masters/master.mxf"
             timings.sort()
+            # the reference in the same run: the cheapest Django request (the gate's 404)
+            reference = []
+            for _ in range(REQUEST_ROUNDS):
+                started = time.perf_counter()
+                client.get("/media/previews/none.mp4")
+                reference.append((time.perf_counter() - started) * 1000)
+            reference.sort()
 
         direct_port = free_port()
         conf = direct_nginx_conf(work / "direct", direct_port, private_root)
@@ -244,6 +254,14 @@ def main() -> None:
     print(
         "\nDjango per download request (X-Accel), ms: p50 %.2f, p95 %.2f (target p50 < 10)"
         % (timings[len(timings) // 2], timings[int(len(timings) * 0.95)])
+    )
+    print(
+        "reference, a 404 from the media gate (1 query), ms: p50 %.2f, p95 %.2f"
+        % (reference[len(reference) // 2], reference[int(len(reference) * 0.95)])
+    )
+    print(
+        "load average during the run: %s"
+        % Path("/proc/loadavg").read_text().split()[:3]
     )
     print(
         "development backend: memory growth while serving %d x 2 GB: %.1f MB (target < 20)"

@@ -463,3 +463,44 @@ def test_from_the_video_page_the_file_is_dated_by_its_release(public_video):
     response = Client().get(link)
     assert response["Content-Disposition"] == 'attachment; filename="%s"' % FILENAME
     assert Download.objects.get().release_id is None
+
+
+def test_scheduled_release_video_has_no_page_master_or_poster_until_go_live(
+    site_tree, master_bytes
+):
+    # given: a release approved for go-live in two hours shows a new video
+    from django.core.files.base import ContentFile
+
+    from media_assets.factories import VideoFactory
+    from news.tasks import publish_scheduled_task
+    from tests.downloads.helpers import release_showing
+
+    video = VideoFactory(title="Embargoed arrival")
+    video.file.save("master.mxf", ContentFile(master_bytes))
+    release = release_showing(site_tree.news, video, live=False)
+    go_live = (timezone.now() + datetime.timedelta(hours=2)).replace(microsecond=0)
+    revision = release.get_latest_revision()
+    revision.approved_go_live_at = go_live
+    revision.save()
+    release.has_unpublished_changes = True
+    release.save()
+    journalist = client_for(VerifiedJournalistFactory())
+    poster = video.poster.file.url
+    page = video.get_public_url("en")
+
+    def visible():
+        return {
+            "page": Client().get(page).status_code,
+            "poster": Client().get(poster).status_code,
+            "link": journalist.post(page + "download/").status_code,
+        }
+
+    # then
+    assert visible() == {"page": 404, "poster": 404, "link": 404}
+
+    # when
+    with time_machine.travel(go_live + datetime.timedelta(minutes=1), tick=False):
+        publish_scheduled_task.apply().get()
+
+    # then
+    assert visible() == {"page": 200, "poster": 200, "link": 303}
