@@ -87,7 +87,7 @@ def test_every_string_of_this_area_has_a_french_translation():
     catalogue = own_catalogue()
 
     # then
-    assert len(catalogue) == 12
+    assert len(catalogue) == 14
     assert [msgid for msgid, msgstr in catalogue.items() if not msgstr] == []
 
 
@@ -154,4 +154,4 @@ def test_french_admin_and_site_show_no_english_string_of_ours(editorial, french_
         pages["submit page"]
     )
     assert "Commentaire" in visible_text(pages["reject modal"])
-    assert "derniers communiqués de presse" in visible_text(pages["rss"])
+    assert "Les derniers communiqués du service de presse" in visible_text(pages["rss"])
