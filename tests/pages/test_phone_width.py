@@ -7,7 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch
 
 from wagtail.models import Locale
@@ -46,7 +46,8 @@ def demo(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    call_command("seed_demo", stdout=StringIO())
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", "--demo", stdout=StringIO())
     celery_app.conf.task_always_eager = previous
     return UserFactory(email="journalist@example.org")
 
