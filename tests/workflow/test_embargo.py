@@ -43,7 +43,7 @@ def visible_places(release: NewsReleasePage, french: NewsReleasePage, tree) -> d
         "switcher of the translation": 'href="%s"' % english_url
         in client.get(french.url).content.decode(),
         "sitemap": "<loc>%s</loc>" % full_url
-        in client.get("/sitemap.xml").content.decode(),
+        in client.get("/sitemap-pages.xml").content.decode(),
         "rss": TITLE in client.get("/en/feeds/releases.rss").content.decode(),
         "atom": TITLE in client.get("/en/feeds/releases.atom").content.decode(),
     }
