@@ -84,6 +84,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the site's default language, whatever the test before activated."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(request, tmp_path, settings):
     """Each test writes its uploads, posters and masters under its own temporary directory.
 
