@@ -38,7 +38,9 @@ def test_the_api_gives_hits_facets_and_links(client, archive, settings):
         == "http://testserver/api/v1/search/?page=2&q=lighthouse&sort=newest"
     )
     shot = next(hit for hit in body["hits"] if hit["kind"] == "shot")
-    assert shot["url"] == "http://testserver%s#t=12.4" % archive.english.url
+    assert shot["url"] == "http://testserver%s#t=12.4" % (
+        archive.english_video.get_public_url("en")
+    )
     assert shot["timecode"] == 12.4
     assert shot["snippet"] == "Exterior <mark>lighthouse</mark>"
     assert shot["language"] == "en"

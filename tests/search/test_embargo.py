@@ -79,7 +79,6 @@ def test_a_scheduled_release_and_its_new_video_stay_out_until_go_live(
 ):
     # given
     page, video, go_live = scheduled
-    page_url = "/en/news/canary/"
 
     # when / then: before go-live nothing of it is anywhere, not even in a count
     assert page.live is False
@@ -108,7 +107,7 @@ def test_a_scheduled_release_and_its_new_video_stay_out_until_go_live(
     assert (
         client.get("/en/search/", {"q": SHOT_CANARY})
         .content.decode()
-        .count('href="%s#t=3"' % page_url)
+        .count('href="%s#t=3"' % video.get_public_url("en"))
         == 1
     )
 
