@@ -32,19 +32,16 @@ def public_video_or_404(pk: int) -> Video:
     return video
 
 
-def releases_showing(video: Video, locale) -> list[Page]:
-    """The live, public releases of this language that show the video (any translation of it)."""
+def releases_showing(video: Video, locale=None) -> list[Page]:
+    """The live, public releases of this language (any, without one) that show the video."""
     link_model = Video._meta.get_field("releases").related_model
     page_ids = link_model.objects.filter(
         video__translation_key=video.translation_key
     ).values("page_id")
-    return list(
-        Page.objects.live()
-        .public()
-        .filter(pk__in=page_ids, locale=locale)
-        .order_by("-first_published_at")
-        .specific()
-    )
+    pages = Page.objects.live().public().filter(pk__in=page_ids)
+    if locale is not None:
+        pages = pages.filter(locale=locale)
+    return list(pages.order_by("-first_published_at").specific())
 
 
 def video_detail(request, pk: int, slug: str):
@@ -135,7 +132,10 @@ def request_download(request, pk: int, slug: str):
     if release_id:
         release = Page.objects.get(pk=release_id).specific
     else:  # from the video page: the release it first came with dates the file
-        shown_in = releases_showing(video, Locale.get_active())
+        # (a release in another language still dates it better than today)
+        shown_in = releases_showing(video, Locale.get_active()) or releases_showing(
+            video
+        )
         release = shown_in[-1] if shown_in else None
     link = downloads.make_link(
         user=request.user,

@@ -143,7 +143,7 @@ def test_a_file_finished_before_a_crash_is_adopted_not_remade(settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ten_identical_concurrent_requests_are_one_clip_and_one_job():
     video = video_with_master()
     runs_before = runner.RUNS["ffmpeg"]

@@ -289,7 +289,7 @@ def test_abandoned_kept_uploads_are_removed_and_recent_ones_stay(admin_client):
     assert kept_files() == [recent]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_confirmation_says_ready_when_processing_already_finished(client):
     # given: tasks run inline, so processing ends before the answer is written
     ensure_site_tree(hostname="testserver")

@@ -132,7 +132,7 @@ def test_a_search_sends_the_dsl_and_reads_the_recorded_answer(replay, settings):
     shot, release = (_hit(row) for row in result.rows)
     assert (shot.kind, shot.url, shot.timecode) == (
         "shot",
-        "/en/news/harbour/#t=12.4",
+        "/en/videos/7/footage-bvermilionb/#t=12.4",
         12.4,
     )
     assert shot.title == "Footage &lt;b&gt;vermilion&lt;/b&gt;"
