@@ -112,3 +112,23 @@ def test_managers_hold_the_download_permission_and_officers_do_not(roles):
     assert person("manager").has_perm("media_assets.view_download") is True
     assert person("officer").has_perm("media_assets.view_download") is False
     assert person("reviewer").has_perm("media_assets.view_download") is False
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Your account does not give access to this page."),
+        ("fr", "Votre compte ne donne pas accès à cette page."),
+    ],
+)
+def test_a_refusal_says_why_in_the_persons_language(roles, language, sentence):
+    # given: an officer, who may not see the reports
+    client = Client(headers={"accept-language": language})
+    client.force_login(person("officer"))
+
+    # when
+    response = client.get(reverse("media_assets_reports:over_time"))
+
+    # then: the site's page with a sentence, not a bare "403 Forbidden"
+    assert response.status_code == 403
+    assert sentence in response.content.decode()
