@@ -71,10 +71,11 @@ def journalist_follows_the_french_release_and_switches_to_english(
 
     # when: the French landing, then the release, then the switch to English
     page.goto(live_server.url + "/fr/")
+    # (the landing's video card has the same title and leads to the video page)
     page.get_by_role(
         "link",
         name="Le secrétaire général rencontre les chefs des services de renseignement alliés",
-    ).click()
+    ).and_(page.locator('a[href="%s"]' % french.url)).click()
     page.wait_for_url("**" + french.url)
     french_heading = page.locator("h1").inner_text()
     page.get_by_role("link", name="EN – English").click()
