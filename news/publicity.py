@@ -53,7 +53,9 @@ def schedule_refresh(keys=None) -> None:
     from news.tasks import refresh_public_videos_task
 
     keys = None if keys is None else sorted({str(key) for key in keys})
-    transaction.on_commit(lambda: refresh_public_videos_task.delay(keys))
+    # robust: a publish that was saved must still answer with the job service down (the
+    # failure is logged; `manage.py refresh_public_videos` recomputes every video).
+    transaction.on_commit(lambda: refresh_public_videos_task.delay(keys), robust=True)
 
 
 def on_page_published(sender, instance, **kwargs):

@@ -7,8 +7,6 @@ imports `search`.
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 
@@ -21,7 +19,13 @@ from search import tasks
 
 
 def _enqueue(task, *args) -> None:
-    transaction.on_commit(partial(task.delay, *args))
+    # robust: with the job service down, the change that was saved must still answer (the
+    # failure is logged; `rebuild_archive_index` catches the index up).
+    # (a function, not a partial: Django names it in the log)
+    def send() -> None:
+        task.delay(*args)
+
+    transaction.on_commit(send, robust=True)
 
 
 def _release_changed(sender, instance, **kwargs) -> None:
