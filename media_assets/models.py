@@ -206,15 +206,7 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
 
     def get_public_url(self, language: str | None = None) -> str:
         """The public video page in `language` (the active one by default)."""
-        from django.urls import reverse
-        from django.utils import translation
-        from django.utils.text import slugify
-
-        kwargs = {"pk": self.pk, "slug": slugify(self.title) or "video"}
-        if language is None:
-            return reverse("media_assets:video-detail", kwargs=kwargs)
-        with translation.override(language):
-            return reverse("media_assets:video-detail", kwargs=kwargs)
+        return video_page_url(self.pk, self.title, language)
 
     @property
     def frame_rate(self) -> Fraction | None:
@@ -274,6 +266,17 @@ class Video(TranslatableMixin, ClusterableModel, AbstractMedia):
         if not self.preview:
             return []
         return [{"src": self.preview.url, "type": "video/mp4"}]
+
+
+def video_page_url(pk: int, title: str, language: str | None = None) -> str:
+    """The public video page of video `pk` (its title gives the slug), for callers holding no row."""
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.text import slugify
+
+    kwargs = {"pk": pk, "slug": slugify(title) or "video"}
+    with translation.override(language or translation.get_language()):
+        return reverse("media_assets:video-detail", kwargs=kwargs)
 
 
 class Shot(TranslatableMixin, Orderable):

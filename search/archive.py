@@ -11,13 +11,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
+from media_assets.models import video_page_url
 from news.models import Speaker, Topic
 from search import conf
 from search.engines import get_engine
@@ -253,15 +251,7 @@ def _timecode_label(seconds: Decimal) -> str:
 
 
 def _video_url(row: EngineRow) -> str:
-    with override(row.language):
-        try:
-            return reverse(
-                "media_assets:video-detail",
-                kwargs={"pk": row.video_id, "slug": slugify(_plain(row.title))},
-            )
-        except NoReverseMatch:
-            # Until the public video page is there, the release page shows the player.
-            return row.url
+    return video_page_url(row.video_id, _plain(row.title), row.language)
 
 
 def _hit(row: EngineRow) -> Hit:
