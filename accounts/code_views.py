@@ -15,8 +15,11 @@ import math
 import time
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import ngettext
 
+from allauth.account.forms import ResetPasswordForm
 from allauth.account.internal.flows.email_verification import (
     consume_email_verification_rate_limit,
 )
@@ -24,6 +27,7 @@ from allauth.account.views import (
     ConfirmEmailVerificationCodeView,
     ConfirmPasswordResetCodeView,
 )
+from allauth.core import ratelimit
 
 
 def _tries_left_message(process) -> str:
@@ -33,6 +37,25 @@ def _tries_left_message(process) -> str:
         "Incorrect code. You have %(count)d tries left.",
         left,
     ) % {"count": left}
+
+
+def _seconds_left(sent_at: float | None) -> int:
+    """Seconds before a new code may be sent, counted from when the current one was sent."""
+    wait = settings.NEWSROOM_CODE_RESEND_WAIT_SECONDS
+    if sent_at:
+        wait -= time.time() - sent_at
+    return max(1, math.ceil(wait))
+
+
+def _refused_resend(view, form):
+    """The code form again, saying how long to wait (not allauth's separate page)."""
+    response = view.render_to_response(
+        view.get_context_data(
+            form=form, resend_refused=True, resend_wait=view.resend_wait()
+        )
+    )
+    response.status_code = 429
+    return response
 
 
 def _with_tries_left(response, form, process):
@@ -59,27 +82,16 @@ class EmailVerificationCodeView(ConfirmEmailVerificationCodeView):
             self.request, self._process.email, dry_run=True
         ):
             return 0
-        wait = settings.NEWSROOM_CODE_RESEND_WAIT_SECONDS
-        sent_at = self._process.state.get("at")
-        if sent_at:
-            wait -= time.time() - sent_at
-        return max(1, math.ceil(wait))
+        return _seconds_left(self._process.state.get("at"))
 
     def post(self, request, *args, **kwargs):
         if self._action == "resend" and self.resend_wait():
-            # Too early: the code form again, saying how long to wait (not a separate page).
             form = self._get_verify_form_class()(
                 code=self._process.code,
                 user=self._process.user,
                 email=self._process.email,
             )
-            response = self.render_to_response(
-                self.get_context_data(
-                    form=form, resend_refused=True, resend_wait=self.resend_wait()
-                )
-            )
-            response.status_code = 429
-            return response
+            return _refused_resend(self, form)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
@@ -90,6 +102,37 @@ class EmailVerificationCodeView(ConfirmEmailVerificationCodeView):
 
 
 class PasswordResetCodeView(ConfirmPasswordResetCodeView):
+    """The reset's code form; its "send a new code" posts here (action=resend).
+
+    A new code restarts allauth's reset for the same address, exactly as the reset form does
+    (its form, its rate limit "reset_password" by address, its mail); too early, the person
+    stays on this form with the wait. Known and unknown addresses get the same answers: the
+    rate limit and the process's start time exist for both.
+    """
+
+    def resend_wait(self) -> int:
+        email = self._process.state["email"].lower()
+        if ratelimit.consume(
+            self.request, action="reset_password", key=email, dry_run=True
+        ):
+            return 0
+        return _seconds_left(self._process.state.get("at"))
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") != "resend":
+            return super().post(request, *args, **kwargs)
+        if self.resend_wait():
+            return _refused_resend(self, self.get_form_class()(code=self._process.code))
+        reset = ResetPasswordForm(data={"email": self._process.state["email"]})
+        if not reset.is_valid() or not ratelimit.consume(
+            request, action="reset_password", key=reset.cleaned_data["email"].lower()
+        ):
+            return _refused_resend(self, self.get_form_class()(code=self._process.code))
+        reset.save(request)
+        return HttpResponseRedirect(
+            self.passthrough_next_url(reverse("account_confirm_password_reset_code"))
+        )
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         return _with_tries_left(response, form, getattr(self, "_process", None))

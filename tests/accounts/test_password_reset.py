@@ -321,3 +321,77 @@ def test_sign_up_remembers_the_language_of_the_site(client, smtp_server):
 
     # then
     assert User.objects.get(email="marc@example.org").language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "You can ask for a new code in <span data-resend-seconds>%d</span> seconds.",
+        ),
+        (
+            "fr",
+            "Vous pourrez demander un nouveau code dans "
+            "<span data-resend-seconds>%d</span> secondes.",
+        ),
+    ],
+)
+def test_an_early_new_reset_code_stays_on_the_code_form_and_says_how_long_to_wait(
+    client, smtp_server, language, message
+):
+    # given: a reset code just sent
+    VerifiedJournalistFactory(email="ana@example.org")
+    code_url = client.post(
+        "/%s/accounts/password/reset/" % language, {"email": "ana@example.org"}
+    )["Location"]
+    [mail] = smtp_server.wait_for("ana@example.org")
+
+    # when: "send a new code" at once, from the code form
+    response = client.post(code_url, {"action": "resend"})
+
+    # then: the same form (not allauth's "please wait" page), the wait, no second mail
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert response.templates[0].name == "account/confirm_password_reset_code.html"
+    assert 'name="code"' in page
+    wait = int(re.search(r'data-resend-wait="(\d+)"', page).group(1))
+    assert 50 <= wait <= 60
+    assert message % wait in page
+    assert len(smtp_server.to("ana@example.org")) == 1
+    # and the code that was sent still works
+    response = client.post(code_url, {"code": mail.code})
+    assert response["Location"].startswith(
+        "/%s/accounts/password/reset/complete/" % language
+    )
+
+
+def test_an_early_new_reset_code_answers_alike_for_a_known_and_an_unknown_address(
+    smtp_server,
+):
+    VerifiedJournalistFactory(email="ana@example.org")
+    pages = []
+    for email in ("ana@example.org", "nobody@example.org"):
+        client = Client()
+        code_url = client.post(RESET_URL, {"email": email})["Location"]
+        response = client.post(code_url, {"action": "resend"})
+        assert response.status_code == 429
+        pages.append(
+            re.sub(
+                r'name="csrfmiddlewaretoken" value="[^"]+"|[\w.]+@example\.org|data-resend-wait="\d+"|<span data-resend-seconds>\d+</span>',
+                "",
+                response.content.decode(),
+            )
+        )
+
+    assert pages[0] == pages[1]
+
+
+def test_the_first_view_of_the_reset_code_form_has_no_countdown(client, smtp_server):
+    VerifiedJournalistFactory(email="ana@example.org")
+    code_url = client.post(RESET_URL, {"email": "ana@example.org"})["Location"]
+
+    page = client.get(code_url).content.decode()
+
+    assert "data-resend-wait" not in page
+    assert "You can ask for a new code" not in page
