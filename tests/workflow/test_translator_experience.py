@@ -189,3 +189,65 @@ def test_listings_show_the_language_and_open_on_the_translators(
         True,
     )
     assert officer.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "translate"),
+    [
+        ("en", "Waiting for a translation into French", "Translate"),
+        ("fr", "En attente d’une traduction en français", "Traduire"),
+    ],
+)
+def test_the_translators_dashboard_leads_to_the_english_sources_not_yet_in_french(
+    editorial, language, heading, translate
+):
+    # given: two English releases, one already translated into French, and English records
+    waiting = live_release(editorial.news, title="Allies meet", slug="allies-meet")
+    done = live_release(editorial.news, title="Budget agreed", slug="budget-agreed")
+    done.copy_for_translation(editorial.locales["fr"])
+    video = VideoFactory(title="Arrivals at headquarters")
+    SpeakerFactory(name="Alex Morgan")
+    TopicFactory(name="Intelligence")
+    client = client_for(translator_in(language))
+
+    # when: the translator opens the admin's dashboard
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    # then: what waits, each with a "Translate" that opens wagtail-localize's form
+    assert heading in page
+    assert "Allies meet" in page
+    assert "Budget agreed" not in page
+    assert "Arrivals at headquarters" in page
+    assert "Alex Morgan" in page
+    assert "Intelligence" in page
+    start = reverse("wagtail_localize:submit_page_translation", args=[waiting.pk])
+    assert 'href="%s"' % start in page
+    assert ">%s<" % translate in page
+    assert client.get(start).status_code == 200
+    start_video = reverse(
+        "wagtail_localize:submit_snippet_translation",
+        args=["media_assets", "video", video.pk],
+    )
+    assert 'href="%s"' % start_video in page
+    assert client.get(start_video).status_code == 200
+
+
+def test_the_dashboard_panel_is_only_for_translators_and_its_queries_do_not_grow(
+    editorial, django_assert_max_num_queries
+):
+    officer = client_for(member(OFFICERS))
+    assert (
+        "Waiting for a translation"
+        not in officer.get(reverse("wagtailadmin_home")).content.decode()
+    )
+
+    client = client_for(translator_in("en"))
+    client.get(reverse("wagtailadmin_home"))  # warm caches
+    with django_assert_max_num_queries(60) as few:
+        client.get(reverse("wagtailadmin_home"))
+    for number in range(12):
+        live_release(editorial.news, title="Release %d" % number, slug="r-%d" % number)
+        VideoFactory(title="Video %d" % number)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "The newest 8 of 12 are shown." in page
