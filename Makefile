@@ -58,8 +58,11 @@ beat: $(VENV)/.installed ## Celery beat (production-like scheduled publishing; n
 worker: $(VENV)/.installed ## Celery worker for the default, media and clips queues (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A cms worker -Q default,media,clips --concurrency 2 --loglevel=info
 
-test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
+# pytest-xdist: TEST_WORKERS processes, each with its own test database, Redis database and var
+# directory (cms/settings/test.py); a module's tests stay together (its seeded fixtures run once).
+TEST_WORKERS ?= 2
+test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite (TEST_WORKERS=2 processes)
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 test-search-sqlite: $(VENV)/.installed compilemessages ## The archive search's behaviour tests on SQLite's engine
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest tests/search -q -p no:cacheprovider -k "not generated_requests"

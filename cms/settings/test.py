@@ -1,6 +1,7 @@
 """Test settings: real PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set (CI)."""
 
 import os
+import re
 import tempfile
 
 
@@ -10,12 +11,21 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("SERVE_MEDIA", "true")
-if "NEWSROOM_VAR_DIR" not in os.environ:
-    # One of its own per test run (tests/conftest.py removes it at the end), inherited by the
-    # processes the tests start.
+# Each pytest process (the run, or each pytest-xdist worker "gw0", "gw1"...) gets a var directory
+# of its own (tests/conftest.py removes it at the end) and, under xdist, a Redis database of its
+# own, so that one worker's real Celery workers never take another's tasks. The processes the
+# tests start (gunicorn, Celery workers) inherit both through the environment and keep them.
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if os.environ.get("NEWSROOM_TEST_PROCESS") != _TEST_PROCESS:
+    os.environ["NEWSROOM_TEST_PROCESS"] = _TEST_PROCESS
     os.environ["NEWSROOM_VAR_DIR"] = tempfile.mkdtemp(prefix="newsroom-test-var-")
+    _broker = os.environ.get("CELERY_BROKER_URL", "")
+    _match = re.fullmatch(r"(redis://[^/]+)/(\d+)", _broker)
+    if _TEST_PROCESS != "main" and _match:
+        _number = int(_match.group(2)) + 1 + int(_TEST_PROCESS.removeprefix("gw"))
+        os.environ["CELERY_BROKER_URL"] = "%s/%d" % (_match.group(1), _number)
 
-from cms.settings.base import *  # noqa: F403
+from cms.settings.base import *  # noqa: E402, F403
 
 
 ALLOWED_HOSTS = ["*"]
