@@ -147,13 +147,84 @@ def _public_videos_follow_releases(request):
         signal.disconnect(sender=sender, dispatch_uid="tests.refresh")
 
 
-@pytest.fixture
-def site_tree(db):
-    """Locales en and fr, the home page and the news index in both languages."""
+def _make_site_tree():
     return ensure_site_tree(translations={"fr": FRENCH}, hostname="testserver")
 
 
+_SNAPSHOT: list[str] = []
+
+
+def _snapshot_database():
+    """What a transactional test's `serialized_rollback` restores: now with the site tree."""
+    from django.db import connection
+
+    _SNAPSHOT[:] = [connection.creation.serialize_db_to_string()]
+    connection._test_serialized_contents = _SNAPSHOT[0]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the site tree, groups and review workflow committed once.
+
+    (Each test used to build them.) Every test runs inside its own transaction on top of it, so it costs a few queries to
+    find; tests that need Wagtail's fresh database use `fresh_database`. The snapshot that
+    `serialized_rollback` restores includes it (_restore_after_transactional_test).
+    """
+    from news.roles import ensure_roles
+    from news.workflow import ensure_release_workflow
+
+    with django_db_blocker.unblock():
+        _make_site_tree()
+        ensure_roles()
+        ensure_release_workflow()
+        _snapshot_database()
+
+
+@pytest.fixture(autouse=True)
+def _restore_after_transactional_test(request, django_db_blocker):
+    """A transactional test empties the database when it ends: put the snapshot back.
+
+    (Tests that reach the database through a transaction of their own run after each other in
+    any order under pytest-xdist, so the next test must find the database as it was.)
+    Set up before the database fixtures, so it runs after their teardown. The snapshot is set
+    on the connection each time: a test may leave another connection object in its place
+    (seen after tests/workflow/test_embargo.py), which Django's `serialized_rollback` would
+    then skip in silence.
+    """
+    from django.db import connection
+
+    if _SNAPSHOT:
+        connection._test_serialized_contents = _SNAPSHOT[0]
+    yield
+    names = request.fixturenames
+    if _SNAPSHOT and ("transactional_db" in names or "live_server" in names):
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(_SNAPSHOT[0])
+
+
 @pytest.fixture
+def site_tree(db):
+    """Locales en and fr, the home page and the news index in both languages."""
+    return _make_site_tree()
+
+
+@pytest.fixture
+def fresh_database(db):
+    """The database as Wagtail's migrations leave it: its welcome page at a localhost site.
+
+    (Inside the test's transaction: the committed site tree is back for the next test.)
+    """
+    from wagtail.models import Page, Site
+
+    from home.services import WELCOME_TITLE
+
+    Page.objects.filter(depth=2).delete()
+    root = Page.get_first_root_node()
+    welcome = root.add_child(instance=Page(title=WELCOME_TITLE, slug="home"))
+    Site.objects.create(hostname="localhost", root_page=welcome, is_default_site=True)
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -51,7 +51,7 @@ def test_seed_demo_refuses_a_database_that_is_not_a_demo(db, debug, arguments):
 
 
 def test_seed_demo_keeps_root_pages_and_the_site_it_did_not_make(
-    db, settings, tmp_path
+    fresh_database, settings, tmp_path
 ):
     # given: a site someone configured, on a home page of their own
     settings.VAR_DIR = tmp_path
@@ -74,7 +74,9 @@ def test_seed_demo_keeps_root_pages_and_the_site_it_did_not_make(
     assert HomePage.objects.filter(depth=2).count() == 2
 
 
-def test_seed_demo_replaces_only_wagtails_welcome_page(db, settings, tmp_path):
+def test_seed_demo_replaces_only_wagtails_welcome_page(
+    fresh_database, settings, tmp_path
+):
     # given: a fresh database (Wagtail's welcome page and its localhost site)
     settings.VAR_DIR = tmp_path
     [welcome] = Page.get_first_root_node().get_children()

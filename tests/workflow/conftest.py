@@ -9,16 +9,20 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from accounts.factories import UserFactory
-from news.roles import ensure_roles
-from news.workflow import ensure_release_workflow
+from news.roles import ALL_GROUPS
 
 
 @pytest.fixture
 def editorial(site_tree):
-    """The site tree, the press office groups and the "Release review" workflow."""
-    groups = ensure_roles()
-    ensure_release_workflow()
-    site_tree.groups = groups
+    """The site tree, the press office groups and the "Release review" workflow.
+
+    (Committed once with the test database: tests/conftest.py's django_db_setup.)
+    """
+    from django.contrib.auth.models import Group
+
+    site_tree.groups = {
+        group.name: group for group in Group.objects.filter(name__in=ALL_GROUPS)
+    }
     return site_tree
 
 

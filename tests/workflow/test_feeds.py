@@ -211,7 +211,7 @@ def test_sitemap_robots_and_feeds_use_the_configured_site_root(client, releases)
     )
 
 
-def test_make_runs_site_record_follows_the_served_address(db, settings):
+def test_make_runs_site_record_follows_the_served_address(fresh_database, settings):
     # given: `make run` exports the address it serves
     from wagtail.models import Site
 
