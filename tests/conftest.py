@@ -181,25 +181,55 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _restore_after_transactional_test(request, django_db_blocker):
-    """A transactional test empties the database when it ends: put the snapshot back.
+def _snapshot_on_the_connection():
+    """Put the snapshot on the connection object, where `serialized_rollback` reads it.
 
-    (Tests that reach the database through a transaction of their own run after each other in
-    any order under pytest-xdist, so the next test must find the database as it was.)
-    Set up before the database fixtures, so it runs after their teardown. The snapshot is set
-    on the connection each time: a test may leave another connection object in its place
-    (seen after tests/workflow/test_embargo.py), which Django's `serialized_rollback` would
-    then skip in silence.
+    A test may leave another connection object in its place (seen after
+    tests/workflow/test_embargo.py): without this, the rollback would be skipped in silence.
     """
     from django.db import connection
 
     if _SNAPSHOT:
         connection._test_serialized_contents = _SNAPSHOT[0]
-    yield
-    names = request.fixturenames
-    if _SNAPSHOT and ("transactional_db" in names or "live_server" in names):
-        with django_db_blocker.unblock():
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test empties the database when it ends: put the snapshot back.
+
+    After all the test's fixtures are torn down (Django's flush among them). Under pytest-xdist
+    a module's transactional tests run before other modules' tests, which must find the
+    database as it was.
+    """
+    result = yield
+    if _SNAPSHOT and nextitem is not None and _is_transactional(item):
+        from django.core.management import call_command
+        from django.db import connection
+
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            # As Django's own serialized rollback does: empty (a test without it left the
+            # tables post_migrate refills, with other ids), then load the snapshot.
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+            )
             connection.creation.deserialize_db_from_string(_SNAPSHOT[0])
+    return result
+
+
+def _is_transactional(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
 
 
 @pytest.fixture
