@@ -333,7 +333,33 @@ def test_the_page_query_count_does_not_grow_with_the_page_size(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] == (5 if connection.vendor == "postgresql" else 8)
+    assert counts[0] == (2 if connection.vendor == "postgresql" else 8)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "lighthouse", "language": "all"},
+        {"q": "aquaculture", "language": "en", "sort": "oldest"},
+        {"language": "all", "kind": "video"},
+    ],
+)
+def test_postgresql_answers_hits_total_and_facets_in_one_statement(archive, params):
+    # given
+    from search.engines import get_engine
+
+    query = parse_query(params, page_language=None)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        result = get_engine().search(query)
+
+    # then
+    assert len(queries) == 1
+    assert result.total == len(result.rows) > 0
+    assert sum(result.facets["language"].values()) == result.total
+    assert sum(result.facets["kind"].values()) == result.total
 
 
 def test_the_index_holds_one_row_per_item_and_language(archive):
