@@ -7,7 +7,8 @@ the page of hits; `ts_headline` runs only on the page's rows. Each language is i
 the match set (`language = 'fr' AND v @@ q_fr`), joined by UNION ALL: the planner serves each
 from that language's GIN index, where one combined condition scans (the notes measured 31 ms
 against 57 ms). Relevance ranks only the newest matches (`NEWSROOM_SEARCH_RANK_CAP`): ranking
-unpacks each vector it ranks. The indexes are migrations 0002 and 0004's."""
+unpacks each vector it ranks. The indexes are migrations 0002 and 0004's.
+"""
 
 from __future__ import annotations
 
