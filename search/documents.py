@@ -59,6 +59,9 @@ def refresh_videos(video_ids: list[int]) -> None:
     """
     from news.publicity import refresh_public_videos
 
+    if not video_ids:
+        # Nothing to index after it; the recompute reads every video (0.4 s at 20,000).
+        return
     keys = Video.objects.filter(pk__in=video_ids).values_list(
         "translation_key", flat=True
     )
@@ -258,7 +261,11 @@ UPDATE search_archivedocument SET search_vector =
     setweight(to_tsvector(cfg, translate(title, '<>', chr(4) || chr(5))), 'A')
     || setweight(to_tsvector(cfg, translate(lead || ' ' || tags_text, '<>', chr(4) || chr(5))), 'B')
     || setweight(to_tsvector(cfg, translate(body_text || ' ' || quotes_text, '<>', chr(4) || chr(5))), 'C')
-    || setweight(to_tsvector(cfg, translate(extra_text, '<>', chr(4) || chr(5))), 'D')
+    || setweight(to_tsvector(cfg, translate(extra_text, '<>', chr(4) || chr(5))), 'D'),
+    topic_keys = ARRAY(SELECT t.key FROM search_archivetag t
+                       WHERE t.document_id = doc_id AND t.facet = 'topic' ORDER BY t.key),
+    speaker_keys = ARRAY(SELECT t.key FROM search_archivetag t
+                         WHERE t.document_id = doc_id AND t.facet = 'speaker' ORDER BY t.key)
 FROM (SELECT id AS doc_id,
              (CASE language WHEN 'fr' THEN 'newsroom_fr' ELSE 'newsroom_en' END)::regconfig AS cfg
       FROM search_archivedocument WHERE id = ANY(%s)) AS configs
@@ -267,9 +274,11 @@ WHERE id = configs.doc_id
 
 
 def update_vectors(ids: list[int]) -> None:
-    """Weighted vectors, each with its row's own configuration.
+    """Weighted vectors, each with its row's own configuration, and the facet keys (PostgreSQL).
 
     Headline A; lead, place, topics and speakers B; body and quotes C; videos and shots D.
+    `topic_keys` / `speaker_keys` copy the row's `ArchiveTag`s (migration 0004), which must be
+    written first.
     """
     if ids and connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -38,6 +38,26 @@ def celery_worker(prefix: str, var_dir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def tasks_on_queue(tasks, queue: str) -> Iterator[None]:
+    """Send these tasks to `queue` (a worker's own), and back to their usual routes afterwards.
+
+    Celery caches a task's sending options, `queue` included, the first time the task is sent,
+    even when tasks run eagerly: without clearing that cache, a task that an earlier test in the
+    process had sent kept going to its old queue and the worker never received it.
+    """
+    previous = [getattr(task, "queue", None) for task in tasks]
+    for task in tasks:
+        task.queue = queue
+        task._exec_options = None
+    try:
+        yield
+    finally:
+        for task, queue_before in zip(tasks, previous, strict=True):
+            task.queue = queue_before
+            task._exec_options = None
+
+
+@contextlib.contextmanager
 def celery_worker_process(
     prefix: str,
     var_dir: Path,

@@ -48,6 +48,38 @@ class EngineResult:
     stop_words_only: bool = False
 
 
+def sql_filters(query: ArchiveQuery, *, date=None, key=None) -> tuple[list[str], list]:
+    """The filters other than language as SQL conditions on `d` (search_archivedocument).
+
+    `date` and `key` turn a date and a translation key into what the database stores
+    (PostgreSQL takes them as they are; SQLite stores ISO dates and 32 hexadecimal digits).
+    """
+    date = date or (lambda value: value)
+    key = key or (lambda value: value)
+    where, params = [], []
+    if query.date_from:
+        where.append("d.published >= %s")
+        params.append(date(query.date_from))
+    if query.date_to:
+        where.append("d.published <= %s")
+        params.append(date(query.date_to))
+    if query.has_video is not None:
+        where.append("d.has_video = %s")
+        params.append(query.has_video)
+    if query.kind == "release":
+        where.append("d.kind = 'release'")
+    elif query.kind == "video":
+        where.append("d.kind IN ('video', 'shot')")
+    for facet, value in (("topic", query.topic), ("speaker", query.speaker)):
+        if value:
+            where.append(
+                "EXISTS (SELECT 1 FROM search_archivetag t WHERE t.document_id = d.id"
+                " AND t.facet = %s AND t.key = %s)"
+            )
+            params += [facet, key(value)]
+    return where, params
+
+
 class Engine:
     name = "base"
 

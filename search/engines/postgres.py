@@ -1,119 +1,201 @@
-"""The PostgreSQL engine: the weighted vectors of `ArchiveDocument` with a GIN index.
+"""The PostgreSQL engine: the weighted vectors of `ArchiveDocument`, in one statement per search.
 
-With words, each language is its own branch (`language = 'fr' AND v @@ q_fr`), joined by UNION
-ALL: the planner serves each from the GIN index, where one combined condition scans (the notes
-measured 31 ms against 57 ms). Ranking is capped to the newest matches; the total to 5,000;
-headlines are computed only for the rows shown.
+One statement answers a search: the match set is computed once (a materialized CTE, narrow:
+ids, sort keys and facet values) and read three times, for the facet counts with the total,
+for the most frequent topics and speakers (the rows' `topic_keys` / `speaker_keys`), and for
+the page of hits; `ts_headline` runs only on the page's rows. Each language is its own branch of
+the match set (`language = 'fr' AND v @@ q_fr`), joined by UNION ALL: the planner serves each
+from that language's GIN index, where one combined condition scans (the notes measured 31 ms
+against 57 ms). Relevance ranks only the newest matches (`NEWSROOM_SEARCH_RANK_CAP`): ranking
+unpacks each vector it ranks. The indexes are migrations 0002 and 0004's.
 """
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Case, F, Func, TextField, Value, When
-from django.db.models.functions import Concat
 
 from search import conf
 from search.archive import FACET_VALUES, languages
 from search.documents import config_for
 from search.engines.base import (
-    GREATER_THAN,
-    LESS_THAN,
     MARK_END,
     MARK_START,
     Engine,
     EngineResult,
     EngineRow,
+    sql_filters,
 )
-from search.models import ArchiveDocument
 
 
 if TYPE_CHECKING:
     from search.archive import ArchiveQuery
 
 
-def _filters(query: ArchiveQuery) -> tuple[list[str], list]:
-    where, params = [], []
-    if query.date_from:
-        where.append("d.published >= %s")
-        params.append(query.date_from)
-    if query.date_to:
-        where.append("d.published <= %s")
-        params.append(query.date_to)
-    if query.has_video is not None:
-        where.append("d.has_video = %s")
-        params.append(query.has_video)
-    if query.kind == "release":
-        where.append("d.kind = 'release'")
-    elif query.kind == "video":
-        where.append("d.kind IN ('video', 'shot')")
-    for facet, key in (("topic", query.topic), ("speaker", query.speaker)):
-        if key:
-            where.append(
-                "EXISTS (SELECT 1 FROM search_archivetag t WHERE t.document_id = d.id"
-                " AND t.facet = %s AND t.key = %s)"
-            )
-            params += [facet, key]
-    return where, params
+# The text the vectors were built from, with the stand-ins for < and > (search.documents).
+def _text(expression: str) -> str:
+    return "translate(%s, '<>', chr(4) || chr(5))" % expression
 
 
+# What the match set keeps of each row: the sort keys, the facets' values, where the row is.
 COLUMNS = (
-    "d.id, d.published, d.language, d.year,"
-    " CASE WHEN d.kind = 'release' THEN 'release' ELSE 'video' END AS kind_group"
+    "d.id, d.ctid AS tid, d.published, d.language, d.year, d.kind <> 'release' AS is_video,"
+    " d.topic_keys, d.speaker_keys"
 )
 
 
 def matches(query: ArchiveQuery) -> tuple[str, list]:
-    """The matching rows as SQL (`id, published, language, year, kind_group[, v, q]`)."""
-    where, params = _filters(query)
+    """The matching rows as SQL, with COLUMNS (narrow: a common word matches half the rows).
+
+    Each branch names its language as a constant, so that the planner picks that language's GIN
+    index (migration 0004).
+    """
+    where, params = sql_filters(query)
     searched = [query.language] if query.language else languages()
     if not query.text:
-        clauses = ["d.language = ANY(%s)", *where]
+        # Without words nothing is ranked (no ctid needed): an index-only scan of archive_browse
+        # (migration 0004) serves the rows.
         return (
             "SELECT %s FROM search_archivedocument d WHERE %s"
-            % (COLUMNS, " AND ".join(clauses)),
+            % (
+                COLUMNS.replace("d.ctid AS tid", "NULL::tid AS tid"),
+                " AND ".join(["d.language = ANY(%s)", *where]),
+            ),
             [searched, *params],
         )
     branches, branch_params = [], []
     for language in searched:
-        config = config_for(language)
         clauses = [
             "d.language = %s",
             "d.search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
             *where,
         ]
         branches.append(
-            "SELECT %s, d.search_vector AS v,"
-            " websearch_to_tsquery(%%s::regconfig, %%s) AS q"
-            " FROM search_archivedocument d WHERE %s" % (COLUMNS, " AND ".join(clauses))
+            "SELECT %s FROM search_archivedocument d WHERE %s"
+            % (COLUMNS, " AND ".join(clauses))
         )
-        branch_params += [config, query.text, language, config, query.text, *params]
+        branch_params += [language, config_for(language), query.text, *params]
     return " UNION ALL ".join(branches), branch_params
 
 
-def _without_tags(expression):
-    """The text with the stand-ins for < and > that the vectors were built with."""
-    return Func(
-        expression,
-        Value("<>"),
-        Value(LESS_THAN + GREATER_THAN),
-        function="translate",
-        output_field=TextField(),
-    )
-
-
-def _is_stop_words_only(cursor, query: ArchiveQuery) -> bool:
+def _queries(query: ArchiveQuery) -> tuple[str, list]:
+    """Each searched language's tsquery and configuration, as a table to join on `language`."""
     searched = [query.language] if query.language else languages()
-    selects = ", ".join(
-        "numnode(websearch_to_tsquery(%s::regconfig, %s))" for _ in searched
-    )
-    params = []
+    rows, params = [], []
     for language in searched:
-        params += [config_for(language), query.text]
-    cursor.execute("SELECT " + selects, params)
-    return not any(cursor.fetchone())
+        rows.append("(%s, websearch_to_tsquery(%s::regconfig, %s), %s::regconfig)")
+        params += [language, config_for(language), query.text, config_for(language)]
+    return "(VALUES %s) AS qs(language, q, cfg)" % ", ".join(rows), params
+
+
+HIT = """json_build_object(
+    'id', d.id, 'kind', d.kind, 'language', d.language, 'title', d.title,
+    'published', d.published, 'place', d.place, 'url', d.url, 'video_id', d.video_id,
+    'timecode', d.timecode::text, 'poster_url', d.poster_url, 'lead', d.lead%s)"""
+
+HEADLINES = """,
+    'title_marked', ts_headline(p.cfg, {title}, p.q, %(all)s),
+    'snippet_marked', ts_headline(p.cfg, {snippet}, p.q, %(snippet)s),
+    'quotes_marked', ts_headline(p.cfg, {quotes}, p.q, %(all)s)""".format(
+    title=_text("d.title"),
+    snippet=_text(
+        "d.lead || E'\\n' || d.tags_text || E'\\n' || d.body_text || E'\\n' || d.extra_text"
+    ),
+    quotes=_text("d.quotes_text"),
+)
+
+# One row: the facet counts with the total (the () grouping set), the most frequent topics and
+# speakers (from the rows' key arrays), the page's hits in order, and whether the words were
+# stop words only.
+STATEMENT = """
+WITH m AS MATERIALIZED (%(matches)s),
+page AS (%(page)s)
+SELECT
+  (SELECT json_agg(json_build_array(g, language, year, is_video, n)) FROM (
+     SELECT GROUPING(language, year, is_video) AS g, language, year, is_video, count(*) AS n
+     FROM m GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
+  (SELECT json_agg(json_build_array(facet, key, n)) FROM (
+     SELECT facet, key, count(*) AS n,
+       row_number() OVER (PARTITION BY facet ORDER BY count(*) DESC, key) AS place
+     FROM (SELECT 'topic' AS facet, unnest(topic_keys) AS key FROM m
+           UNION ALL SELECT 'speaker', unnest(speaker_keys) FROM m) k
+     GROUP BY facet, key) f WHERE place <= %%s),
+  (SELECT json_agg(%(hit)s ORDER BY %(order)s)
+   FROM page p JOIN search_archivedocument d ON d.id = p.id),
+  %(stop_words)s
+"""
+
+
+def statement(query: ArchiveQuery) -> tuple[str, list]:
+    """The one statement of a search, and its parameters."""
+    sql, params = matches(query)
+    if query.text:
+        queries, page_params = _queries(query)
+    else:
+        queries = "(SELECT NULL::tsquery AS q, NULL::regconfig AS cfg) AS qs"
+        page_params = []
+    if query.sort == "relevance":
+        # Rank the newest matches only (the row again by its ctid: one snapshot, one
+        # statement), then keep the page.
+        page = (
+            "SELECT r.id, r.published, qs.q, qs.cfg, ts_rank(d.search_vector, qs.q) AS rank"
+            " FROM (SELECT id, tid, published, language FROM m ORDER BY published DESC, id DESC LIMIT %%s) r"
+            " JOIN %s ON qs.language = r.language"
+            " JOIN search_archivedocument d ON d.ctid = r.tid"
+            " ORDER BY rank DESC, r.published DESC, r.id DESC LIMIT %%s OFFSET %%s"
+            % queries
+        )
+        page_params = [conf.rank_cap(), *page_params, query.page_size, query.offset]
+        order = "p.rank DESC, p.published DESC, p.id DESC"
+    else:
+        direction = "DESC" if query.sort == "newest" else "ASC"
+        order = "p.published %s, p.id %s" % (direction, direction)
+        join = "ON qs.language = r.language" if query.text else "ON true"
+        page = (
+            "SELECT r.id, r.published, qs.q, qs.cfg FROM"
+            " (SELECT id, published, language FROM m ORDER BY published %s, id %s"
+            " LIMIT %%s OFFSET %%s) r JOIN %s %s"
+            % (direction, direction, queries, join)
+        )
+        page_params = [query.page_size, query.offset, *page_params]
+    stop_words, stop_params = "false", []
+    if query.text:
+        searched = [query.language] if query.language else languages()
+        stop_words = " AND ".join(
+            "numnode(websearch_to_tsquery(%s::regconfig, %s)) = 0" for _ in searched
+        )
+        for language in searched:
+            stop_params += [config_for(language), query.text]
+    return (
+        STATEMENT
+        % {
+            "matches": sql,
+            "page": page,
+            "hit": HIT % (HEADLINES % HEADLINE_OPTIONS if query.text else ""),
+            "order": order,
+            "stop_words": stop_words,
+        },
+        [*params, *page_params, FACET_VALUES, *stop_params],
+    )
+
+
+HEADLINE_OPTIONS = {
+    "all": "'HighlightAll=true, StartSel=%s, StopSel=%s'" % (MARK_START, MARK_END),
+    "snippet": '\'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … ",'
+    " StartSel=%s, StopSel=%s'" % (MARK_START, MARK_END),
+}
+
+
+def _row(hit: dict) -> EngineRow:
+    hit["published"] = datetime.date.fromisoformat(hit["published"])
+    if hit["timecode"] is not None:
+        hit["timecode"] = Decimal(hit["timecode"])
+    for name in ("title_marked", "snippet_marked", "quotes_marked"):
+        hit[name] = hit.get(name) or ""
+    return EngineRow(**hit)
 
 
 class PostgresEngine(Engine):
@@ -121,145 +203,33 @@ class PostgresEngine(Engine):
 
     def search(self, query: ArchiveQuery) -> EngineResult:
         result = EngineResult()
+        sql, params = statement(query)
         with connection.cursor() as cursor:
-            sql, params = matches(query)
-            # The facets count every match anyway: the total comes with them (the () set).
-            facets = self._facets(cursor, sql, params)
-            total = facets.pop("total")
-            cap = conf.total_cap()
-            result.total = min(total, cap)
-            result.total_capped = total > cap
-            if not total:
-                # Only now ask why: words that are all stop words match nothing.
-                result.stop_words_only = bool(query.text) and _is_stop_words_only(
-                    cursor, query
-                )
-                return result
-            result.facets = facets
-            ids = self._page_ids(cursor, query, sql, params, result)
-        result.rows = self._rows(query, ids)
-        return result
-
-    def _page_ids(self, cursor, query, sql, params, result) -> list[int]:
-        if query.sort == "relevance":
-            # ts_rank unpacks every vector it ranks: rank the newest matches only.
-            rank_cap = conf.rank_cap()
-            result.ranked = min(result.total, rank_cap)
-            cursor.execute(
-                "WITH m AS (%s) SELECT id FROM ("
-                " SELECT id, published, v, q FROM m ORDER BY published DESC, id DESC"
-                " LIMIT %%s) r ORDER BY ts_rank(v, q) DESC, published DESC, id DESC"
-                " LIMIT %%s OFFSET %%s" % sql,
-                [*params, rank_cap, query.page_size, query.offset],
-            )
-        else:
-            direction = "DESC" if query.sort == "newest" else "ASC"
-            cursor.execute(
-                "WITH m AS (%s) SELECT id FROM m ORDER BY published %s, id %s"
-                " LIMIT %%s OFFSET %%s" % (sql, direction, direction),
-                [*params, query.page_size, query.offset],
-            )
-        return [row[0] for row in cursor.fetchall()]
-
-    def _facets(self, cursor, sql, params) -> dict:
-        cursor.execute(
-            "WITH m AS (%s) SELECT GROUPING(language, year, kind_group), language,"
-            " year::text, kind_group, count(*) FROM m"
-            " GROUP BY GROUPING SETS ((), (language), (year), (kind_group))" % sql,
-            params,
-        )
+            cursor.execute(sql, params)
+            counts, tags, hits, stop_words_only = cursor.fetchone()
         facets: dict = {
-            "total": 0,
-            "language": {},
-            "year": {},
-            "kind": {},
-            "topic": {},
-            "speaker": {},
+            name: {} for name in ("language", "year", "kind", "topic", "speaker")
         }
-        for grouping, language, year, kind, count in cursor.fetchall():
+        total = 0
+        for grouping, language, year, is_video, count in counts or ():
             if grouping == 7:
-                facets["total"] = count
+                total = count
             elif language is not None:
                 facets["language"][language] = count
             elif year is not None:
-                facets["year"][year] = count
-            elif kind is not None:
-                facets["kind"][kind] = count
-        if not facets["total"]:
-            return facets
-        # The most frequent topics and speakers only (archive.FACET_VALUES).
-        cursor.execute(
-            "WITH m AS (%s) SELECT facet, key, n FROM ("
-            " SELECT t.facet, t.key::text AS key, count(*) AS n, row_number() OVER ("
-            "  PARTITION BY t.facet ORDER BY count(*) DESC, t.key) AS place"
-            " FROM m JOIN search_archivetag t ON t.document_id = m.id"
-            " GROUP BY t.facet, t.key) f WHERE place <= %%s" % sql,
-            [*params, FACET_VALUES],
-        )
-        for facet, key, count in cursor.fetchall():
+                facets["year"][str(year)] = count
+            elif is_video is not None:
+                facets["kind"]["video" if is_video else "release"] = count
+        if not total:
+            result.stop_words_only = bool(stop_words_only)
+            return result
+        for facet, key, count in tags or ():
             facets[facet][key] = count
-        return facets
-
-    def _rows(self, query: ArchiveQuery, ids: list[int]) -> list[EngineRow]:
-        if not ids:
-            return []
-        documents = ArchiveDocument.objects.filter(pk__in=ids)
-        fields = [
-            "id",
-            "kind",
-            "language",
-            "title",
-            "published",
-            "place",
-            "url",
-            "video_id",
-            "timecode",
-            "poster_url",
-            "lead",
-        ]
-        if query.text:
-            config = Case(
-                *(
-                    When(language=language, then=Value(config_for(language)))
-                    for language in languages()
-                ),
-                default=Value(config_for("en")),
-            )
-            search_query = SearchQuery(
-                query.text, config=config, search_type="websearch"
-            )
-            marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": config}
-            documents = documents.annotate(
-                title_marked=SearchHeadline(
-                    _without_tags(F("title")), search_query, highlight_all=True, **marks
-                ),
-                snippet_marked=SearchHeadline(
-                    _without_tags(
-                        Concat(
-                            F("lead"),
-                            Value("\n"),
-                            F("tags_text"),
-                            Value("\n"),
-                            F("body_text"),
-                            Value("\n"),
-                            F("extra_text"),
-                            output_field=TextField(),
-                        )
-                    ),
-                    search_query,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                    **marks,
-                ),
-                quotes_marked=SearchHeadline(
-                    _without_tags(F("quotes_text")),
-                    search_query,
-                    highlight_all=True,
-                    **marks,
-                ),
-            )
-            fields += ["title_marked", "snippet_marked", "quotes_marked"]
-        by_id = {row["id"]: EngineRow(**row) for row in documents.values(*fields)}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        cap = conf.total_cap()
+        result.total = min(total, cap)
+        result.total_capped = total > cap
+        if query.sort == "relevance":
+            result.ranked = min(result.total, conf.rank_cap())
+        result.facets = facets
+        result.rows = [_row(hit) for hit in hits or ()]
+        return result

@@ -13,7 +13,14 @@ from django.db import connection
 
 from search import conf
 from search.archive import languages
-from search.engines.base import MARK_END, MARK_START, Engine, EngineResult, EngineRow
+from search.engines.base import (
+    MARK_END,
+    MARK_START,
+    Engine,
+    EngineResult,
+    EngineRow,
+    sql_filters,
+)
 from search.syntax import parse
 
 
@@ -116,31 +123,14 @@ def fts_query(text: str, searched: list[str]) -> str | None:
 
 
 def _filters(query: ArchiveQuery) -> tuple[list[str], list]:
-    where, params = [], []
     searched = [query.language] if query.language else languages()
-    where.append("d.language IN (%s)" % ", ".join("%s" for _ in searched))
-    params += searched
-    if query.date_from:
-        where.append("d.published >= %s")
-        params.append(query.date_from.isoformat())
-    if query.date_to:
-        where.append("d.published <= %s")
-        params.append(query.date_to.isoformat())
-    if query.has_video is not None:
-        where.append("d.has_video = %s")
-        params.append(query.has_video)
-    if query.kind == "release":
-        where.append("d.kind = 'release'")
-    elif query.kind == "video":
-        where.append("d.kind IN ('video', 'shot')")
-    for facet, key in (("topic", query.topic), ("speaker", query.speaker)):
-        if key:
-            where.append(
-                "EXISTS (SELECT 1 FROM search_archivetag t WHERE t.document_id = d.id"
-                " AND t.facet = %s AND t.key = %s)"
-            )
-            params += [facet, key.replace("-", "")]
-    return where, params
+    where, params = sql_filters(
+        query,
+        date=lambda value: value.isoformat(),
+        key=lambda value: value.replace("-", ""),
+    )
+    language = "d.language IN (%s)" % ", ".join("%s" for _ in searched)
+    return [language, *where], [*searched, *params]
 
 
 COLUMNS = (

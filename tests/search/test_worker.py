@@ -14,7 +14,7 @@ from news import tasks as news_tasks
 from news.factories import NewsReleasePageFactory
 from search import tasks as search_tasks
 from search.archive import archive_search, parse_query
-from tests.celery_worker import celery_worker
+from tests.celery_worker import celery_worker, tasks_on_queue
 
 
 TASKS = [
@@ -35,12 +35,11 @@ def worker(tmp_path):
     # Connections pooled by earlier tests (some under time travel) are not reused.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-    with celery_worker("search-test", tmp_path) as queue:
-        for task in TASKS:
-            task.queue = queue
+    with (
+        celery_worker("search-test", tmp_path) as queue,
+        tasks_on_queue(TASKS, queue),
+    ):
         yield queue
-        for task in TASKS:
-            task.queue = None
     celery_app.conf.task_always_eager = previous
 
 
@@ -57,12 +56,6 @@ def wait_for(condition, timeout: float = 60.0) -> float:
 
 
 @pytest.mark.postgres
-# Passes on its own; after tests/search/test_embargo.py in the same process the worker
-# receives no task. Until that isolation bug is found, a failure here does not fail the
-# run (strict=False: it still runs and reports XPASS when it passes).
-@pytest.mark.xfail(
-    strict=False, reason="worker receives no task after the embargo tests (to fix)"
-)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_indexes_on_publish_and_removes_on_unpublish(worker):
     # given
