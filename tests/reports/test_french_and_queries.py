@@ -16,6 +16,7 @@ import pytest
 
 from accounts.factories import UserFactory
 from media_assets.factories import DownloadFactory, VideoFactory
+from media_assets.reports import rollup
 from news.roles import OFFICERS
 
 
@@ -89,6 +90,7 @@ def _more_downloads(count: int) -> None:
             release_key=uuid.uuid4(),
             created_at=datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC),
         )
+    rollup.rebuild()
 
 
 @pytest.mark.parametrize(
