@@ -10,7 +10,9 @@ dashboard, which would say nothing to a script fetching an export).
 
 from __future__ import annotations
 
+import csv
 import datetime
+import uuid
 from itertools import islice
 
 from django import forms
@@ -25,6 +27,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.defaults import permission_denied
 
+from wagtail.admin.views.mixins import Echo
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -40,6 +43,8 @@ from media_assets.reports.filters import (
 
 permission_policy = ModelPermissionPolicy(Download)
 
+# Lines of CSV per chunk of the streamed response.
+CSV_BATCH_ROWS = 500
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -144,17 +149,43 @@ class DownloadReportView(ReportView):
     def get_export_rows(self):
         return self.get_filtered_queryset()
 
+    def to_row_dict(self, item):
+        if isinstance(item, dict):
+            return {field: item[field] for field in self.list_export}
+        return super().to_row_dict(item)
+
     def stream_csv(self, queryset):
+        """The CSV file, CSV_BATCH_ROWS lines per chunk, with Wagtail's cells but faster.
+
+        Wagtail's own looks up a preprocessing function per cell and yields a chunk per row:
+        0.4 ms a row of the log (40 s for 100,000 rows). Here a cell is converted by its type
+        and the admin's language and time zone are switched once per batch.
+        """
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
         if isinstance(queryset, QuerySet):
             # A server-side cursor, a chunk at a time: memory stays flat whatever the size.
             queryset = queryset.iterator(chunk_size=2000)
         # The response is consumed after the view has returned, when Wagtail has switched the
-        # admin's language and time zone back: keep them for every row.
+        # admin's language and time zone back: keep them for every batch.
         return _localised(
-            super().stream_csv(queryset),
+            self._csv_batches(headings, iter(queryset)),
             get_language(),
             timezone.get_current_timezone(),
         )
+
+    def _csv_batches(self, headings, rows):
+        writer = csv.writer(Echo())
+        yield writer.writerow(headings)
+        fields = self.list_export
+        while batch := list(islice(rows, CSV_BATCH_ROWS)):
+            zone = timezone.get_current_timezone()
+            lines = []
+            for item in batch:
+                row = self.to_row_dict(item)
+                lines.append(
+                    writer.writerow([_csv_cell(row[field], zone) for field in fields])
+                )
+            yield b"".join(lines)
 
     def write_xlsx(self, queryset, output):
         from wagtail.admin.views.mixins import ExcelDateFormatter
@@ -573,6 +604,26 @@ class LogView(DownloadReportView):
             "active": _("active"),
             "deleted": _("deleted"),
         }
+
+
+def _csv_cell(value, zone):
+    """A value as Wagtail's CSV export writes it (local times), formula starters escaped."""
+    kind = type(value)
+    if value is None or kind is int or kind is float or kind is bool:
+        return value
+    if kind is str:
+        return escape_csv_cell(value)
+    if kind is datetime.datetime:
+        if timezone.is_aware(value):
+            value = value.astimezone(zone)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind is list:
+        return escape_csv_cell(", ".join(str(item) for item in value))
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return escape_csv_cell(str(value))
 
 
 def _localised(chunks, language, zone):
