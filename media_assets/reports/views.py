@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import uuid
+from dataclasses import dataclass
 from itertools import islice
 
 from django import forms
@@ -261,11 +262,6 @@ class DownloadReportView(ReportView):
             for code in selectors.languages()
         ]
 
-    def add_language_counts(self, rows: list[dict]) -> list[dict]:
-        for row in rows:
-            row["language_counts"] = [row[c["field"]] for c in self.language_columns]
-        return rows
-
     def video_urls(self, row: dict) -> None:
         row["history_url"] = self._history_url(video=row["video_key"])
         row["edit_url"] = (
@@ -384,92 +380,157 @@ class OverTimeView(DownloadReportView):
         return chart_media()
 
 
-class PerVideoView(DownloadReportView):
+@dataclass(frozen=True)
+class Column:
+    """A column of a grouped report: in its table, in its exports, or both.
+
+    `kind` says how the table shows it: "label" (the row's heading, with its links), "count",
+    "datetime" or "top_videos".
+    """
+
+    field: str
+    label: object
+    kind: str = "count"
+    shown: bool = True
+    exported: bool = True
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind == "count"
+
+
+class GroupedReportView(DownloadReportView):
+    """Downloads grouped by video, release or organisation: one table and export for all three.
+
+    A subclass names its group (the selector's key), its columns and how to complete the page's
+    rows (titles, links); the counting, the distinct counts, the table and the exports are here.
+    """
+
+    results_template_name = "media_assets/reports/grouped_results.html"
+    group = ""
+    table_caption = ""
+
+    def get_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def get_rows(self):
+        """The lazy, grouped queryset of the report (a selector)."""
+        raise NotImplementedError
+
+    def complete_rows(self, rows: list[dict]) -> list[dict]:
+        """Add each row's `label`, `history_url` and `edit_url` (a constant number of queries)."""
+        return rows
+
+    @cached_property
+    def report_columns(self) -> list[Column]:
+        return self.get_columns()
+
+    def count_columns(self) -> list[Column]:
+        return [
+            Column("downloads", _("Downloads")),
+            Column("full", _("Full masters")),
+            Column("part", _("Parts")),
+        ]
+
+    def language_count_columns(self) -> list[Column]:
+        return [
+            Column(column["field"], column["label"]) for column in self.language_columns
+        ]
+
+    @property
+    def list_export(self):
+        return [column.field for column in self.report_columns if column.exported]
+
+    def get_export_headings(self):
+        return {column.field: column.label for column in self.report_columns}
+
+    def get_queryset(self):
+        return self.get_rows()
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = selectors.attach_distinct_counts(
+            self.report_filters, object_list, group=self.group
+        )
+        rows = self.complete_rows(self.add_language_counts(rows))
+        shown = [c for c in self.report_columns if c.shown and c.kind != "label"]
+        for row in rows:
+            row["cells"] = [{"kind": c.kind, "value": row[c.field]} for c in shown]
+        return rows
+
+    def add_language_counts(self, rows: list[dict]) -> list[dict]:
+        for row in rows:
+            row["language_counts"] = [
+                row.get(column["field"], 0) for column in self.language_columns
+            ]
+        return rows
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["table_caption"] = self.table_caption
+        context["table_columns"] = [
+            column for column in self.report_columns if column.shown
+        ]
+        return context
+
+
+class PerVideoView(GroupedReportView):
     page_title = gettext_lazy("Downloads per video")
     report_name = "per_video"
-    results_template_name = "media_assets/reports/per_video_results.html"
+    group = "video_key"
+    table_caption = gettext_lazy("Downloads per video, all its languages together")
 
-    @property
-    def list_export(self):
+    def get_columns(self):
         return [
-            "title",
-            "downloads",
-            "full",
-            "part",
-            *[column["field"] for column in self.language_columns],
-            "organisations",
-            "accounts",
-            "last_download",
-            "video_key",
+            Column("title", pgettext("download report", "Video"), kind="label"),
+            *self.count_columns(),
+            *self.language_count_columns(),
+            Column("organisations", _("Organisations")),
+            Column("accounts", _("Accounts")),
+            Column("last_download", _("Last download"), kind="datetime"),
+            Column("video_key", _("Video key"), shown=False),
         ]
 
-    def get_export_headings(self):
-        return {
-            "title": pgettext("download report", "Video"),
-            **_count_headings(),
-            **{column["field"]: column["label"] for column in self.language_columns},
-            "video_key": _("Video key"),
-        }
-
-    def get_queryset(self):
+    def get_rows(self):
         return selectors.downloads_per_video(self.report_filters)
 
-    def filter_queryset(self, queryset):
-        return queryset
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_distinct_counts(
-            self.report_filters, object_list, group="video_key"
-        )
+    def complete_rows(self, rows):
         rows = selectors.attach_videos(rows, language=get_language())
         for row in rows:
+            row["label"] = row["title"]
             self.video_urls(row)
-        return self.add_language_counts(rows)
+        return rows
 
 
-class PerReleaseView(DownloadReportView):
+class PerReleaseView(GroupedReportView):
     page_title = gettext_lazy("Downloads per release")
     report_name = "per_release"
-    results_template_name = "media_assets/reports/per_release_results.html"
+    group = "release_key"
+    table_caption = gettext_lazy("Downloads per release, all its languages together")
 
-    @property
-    def list_export(self):
+    def get_columns(self):
         return [
-            "title",
-            "downloads",
-            "full",
-            "part",
-            *[column["field"] for column in self.language_columns],
-            "videos",
-            "organisations",
-            "accounts",
-            "last_download",
-            "release_key",
+            Column("title", _("Release"), kind="label"),
+            *self.count_columns(),
+            *self.language_count_columns(),
+            Column("videos", _("Videos")),
+            Column("organisations", _("Organisations")),
+            Column("accounts", _("Accounts")),
+            Column("last_download", _("Last download"), kind="datetime"),
+            Column("release_key", _("Release key"), shown=False),
         ]
 
-    def get_export_headings(self):
-        return {
-            "title": _("Release"),
-            **_count_headings(),
-            **{column["field"]: column["label"] for column in self.language_columns},
-            "videos": _("Videos"),
-            "release_key": _("Release key"),
-        }
-
-    def get_queryset(self):
+    def get_rows(self):
         return selectors.downloads_per_release(self.report_filters)
 
-    def filter_queryset(self, queryset):
-        return queryset
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_distinct_counts(
-            self.report_filters, object_list, group="release_key"
-        )
+    def complete_rows(self, rows):
         rows = selectors.attach_releases(rows, language=get_language())
         for row in rows:
             if not row["release_key"]:
                 row["title"] = _("Outside a release")
+            row["label"] = row["title"]
             row["history_url"] = (
                 self._history_url(release=row["release_key"])
                 if row["release_key"]
@@ -480,42 +541,33 @@ class PerReleaseView(DownloadReportView):
                 if row["release"]
                 else ""
             )
-        return self.add_language_counts(rows)
+        return rows
 
 
-class PerOrganisationView(DownloadReportView):
+class PerOrganisationView(GroupedReportView):
     page_title = gettext_lazy("Downloads per organisation")
     report_name = "per_organisation"
-    results_template_name = "media_assets/reports/per_organisation_results.html"
-    list_export = [
-        "name",
-        "downloads",
-        "full",
-        "part",
-        "accounts",
-        "videos",
-        "top_video_titles",
-        "last_download",
-    ]
+    group = "organisation_key"
+    table_caption = gettext_lazy(
+        "Downloads per organisation, as typed at download time (case and surrounding "
+        "spaces ignored)"
+    )
 
-    def get_export_headings(self):
-        return {
-            "name": _("Organisation"),
-            **_count_headings(),
-            "videos": _("Videos"),
-            "top_video_titles": _("Top videos"),
-        }
+    def get_columns(self):
+        return [
+            Column("name", _("Organisation"), kind="label"),
+            *self.count_columns(),
+            Column("accounts", _("Accounts")),
+            Column("videos", _("Videos")),
+            Column("top_videos", _("Top videos"), kind="top_videos", exported=False),
+            Column("top_video_titles", _("Top videos"), shown=False),
+            Column("last_download", _("Last download"), kind="datetime"),
+        ]
 
-    def get_queryset(self):
+    def get_rows(self):
         return selectors.downloads_per_organisation(self.report_filters)
 
-    def filter_queryset(self, queryset):
-        return queryset
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_distinct_counts(
-            self.report_filters, object_list, group="organisation_key"
-        )
+    def complete_rows(self, rows):
         rows = selectors.attach_organisation_details(self.report_filters, rows)
         for row in rows:
             if row["organisation_key"] is None:
@@ -525,6 +577,7 @@ class PerOrganisationView(DownloadReportView):
                 row["history_url"] = self._history_url(
                     organisation=row["organisation_key"]
                 )
+            row["label"] = row["name"]
             row["top_video_titles"] = [
                 "%s (%s)" % (video["title"], video["downloads"])
                 for video in row["top_videos"]
@@ -633,17 +686,6 @@ def _localised(chunks, language, zone):
         if chunk is None:
             return
         yield chunk
-
-
-def _count_headings() -> dict:
-    return {
-        "downloads": _("Downloads"),
-        "full": _("Full masters"),
-        "part": _("Parts"),
-        "organisations": _("Organisations"),
-        "accounts": _("Accounts"),
-        "last_download": _("Last download"),
-    }
 
 
 def chart_media() -> forms.Media:
