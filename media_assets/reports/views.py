@@ -194,20 +194,23 @@ class DownloadReportView(ReportView):
         from openpyxl import Workbook
 
         cap = reports_xlsx_max_rows()
-        rows = list(islice(iter(queryset), cap + 1))
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
+        if isinstance(queryset, QuerySet):
+            # Rows go from a server-side cursor to openpyxl's write-only sheet (which keeps
+            # them in a temporary file), never all in a list.
+            queryset = queryset.iterator(chunk_size=2000)
+        rows = iter(queryset)
         workbook = Workbook(write_only=True, iso_dates=True)
         worksheet = workbook.create_sheet(title=str(self.page_title)[:31])
-        worksheet.append(
-            self.get_heading(queryset, field) for field in self.list_export
-        )
+        worksheet.append(headings)
         date_format_ = ExcelDateFormatter().get()
-        for item in rows[:cap]:
+        for item in islice(rows, cap):
             worksheet.append(
                 self.generate_xlsx_row(
                     worksheet, self.to_row_dict(item), date_format=date_format_
                 )
             )
-        if len(rows) > cap:
+        if next(rows, None) is not None:
             worksheet.append([self.xlsx_cap_note(cap)])
         workbook.save(output)
 
