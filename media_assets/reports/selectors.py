@@ -463,11 +463,52 @@ def attach_distinct_counts(
         group_expression,
         [row[group] for row in rows],
     )
-    for name in _DISTINCT[group]:
-        counts = _distinct_counts(counted, on_page, F("report_key"), values[name]())
+    names = _DISTINCT[group]
+    if connection.vendor == "postgresql":
+        found = _distinct_counts_together(
+            on_page, {name: values[name]() for name in names}
+        )
+    else:
+        found = {
+            name: _distinct_counts(counted, on_page, F("report_key"), values[name]())
+            for name in names
+        }
+    for name in names:
         for row in rows:
-            row[name] = counts.get(row[group], 0)
+            row[name] = found[name].get(row[group], 0)
     return rows
+
+
+def _distinct_counts_together(rows: QuerySet, values: dict) -> dict[str, dict]:
+    """{name: {group: distinct non-null values}} for every value at once: one scan.
+
+    GROUP BY GROUPING SETS ((group, value 1), (group, value 2), ...) hashes each set's pairs
+    in the same pass over the rows (PostgreSQL); the outer query counts each set's non-null
+    values per group, the other sets' columns being null there. Against one query per count:
+    the per-release page reads the period once instead of three times.
+    """
+    aliases = {name: "report_%s" % name for name in values}
+    pairs = rows.values(
+        "report_key", **{aliases[name]: value for name, value in values.items()}
+    )
+    sql, params = pairs.query.sql_with_params()
+    columns = [connection.ops.quote_name(alias) for alias in aliases.values()]
+    sets = ", ".join('("report_key", %s)' % column for column in columns)
+    counts = ", ".join("COUNT(%s)" % column for column in columns)
+    with connection.cursor() as cursor:
+        # The inner SQL and its parameters are Django's own, from the queryset above; the
+        # column names are ours.
+        cursor.execute(
+            'SELECT "report_key", %s FROM (SELECT "report_key", %s FROM (%s) AS report_rows'  # noqa: S608
+            " GROUP BY GROUPING SETS (%s)) AS pairs GROUP BY 1"
+            % (counts, ", ".join(columns), sql, sets),
+            params,
+        )
+        found = {name: {} for name in values}
+        for key, *numbers in cursor.fetchall():
+            for name, number in zip(values, numbers, strict=True):
+                found[name][key] = number
+    return found
 
 
 def _pick_translation(candidates: list, language: str):
