@@ -473,10 +473,20 @@ def attach_distinct_counts(
             name: _distinct_counts(counted, on_page, F("report_key"), values[name]())
             for name in names
         }
+    if group != "organisation_key":
+        # SQLite's cursor gives UUIDs as the text it stores them as.
+        found = {
+            name: {_uuid(key): number for key, number in counts.items()}
+            for name, counts in found.items()
+        }
     for name in names:
         for row in rows:
             row[name] = found[name].get(row[group], 0)
     return rows
+
+
+def _uuid(value):
+    return uuid.UUID(value) if isinstance(value, str) else value
 
 
 def _distinct_counts_together(rows: QuerySet, values: dict) -> dict[str, dict]:
