@@ -22,6 +22,7 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 import uuid
 from pathlib import Path
 
@@ -170,12 +171,12 @@ def fill(rows: int) -> None:
 
 DESIGN = """
 design: the reports read a daily roll-up (media_assets.DownloadDay), not the log's rows.
-Grouping the raw rows of 90 days took the per-video, per-release and per-organisation pages
-0.4 to 1.2 s p50 here (a year: up to 3.7 s) with every index in place: the cost is reading and
-hashing some 120,000 wide rows per query, which no index avoids. The roll-up has one row per
-day, video, release, language, kind, organisation spelling and account, so distinct accounts,
-organisations and videos stay exact (counted among roll-up rows as among log rows); the raw
-log and the video page's 30-day line still read the log (indexed, a page at a time)."""
+On the log's rows, with every index in place, the per-video, per-release and per-organisation
+pages of 90 days took 0.3 to 0.8 s p50 here (a year: up to 3.2 s; --raw times them again):
+each query reads and hashes some 120,000 wide rows, which no index avoids. The roll-up has one
+row per day, video, release, language, kind, organisation spelling and account (3.5 times
+fewer rows), so distinct accounts, organisations and videos stay exact: they are counted among
+roll-up rows as among log rows. The raw log and the video page's 30-day line read the log."""
 
 
 def _seconds(function) -> float:
@@ -204,30 +205,25 @@ def timed(client: Client, url: str, requests: int) -> tuple[float, float, int]:
     return statistics.median(timings), timings[int(len(timings) * 0.95)], len(queries)
 
 
-def _memory_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise LookupError(field)
+def timed_export(client: Client, url: str, *, traced: bool) -> tuple[float, float, int]:
+    """Seconds, peak Python memory in MB (with `traced`, else 0) and bytes of one export.
 
-
-def timed_export(client: Client, url: str) -> tuple[float, float, int]:
-    """Seconds, peak memory in MB above the process's before the export, bytes.
-
-    The peak is the process's resident memory (Linux's VmHWM, reset first), so that it holds
-    openpyxl's and psycopg's C memory as well, at no cost to the time measured (tracemalloc
-    made the XLSX export thirty times slower).
+    tracemalloc slows Python down (four times on the CSV export), so the time comes from an
+    untraced run and the memory from a traced one.
     """
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current VmRSS
-    before = _memory_kb("VmRSS")
+    if traced:
+        tracemalloc.start()
     start = time.perf_counter()
     response = client.get(url)
     size = 0
     for chunk in response.streaming_content:
         size += len(chunk)
     elapsed = time.perf_counter() - start
-    peak = _memory_kb("VmHWM") - before
-    return elapsed, peak / 1024, size
+    peak = 0
+    if traced:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return elapsed, peak / 1024**2, size
 
 
 def pages(today: datetime.date) -> list[tuple[str, str]]:
@@ -271,11 +267,40 @@ def run_pages(client: Client, requests: int, label: str) -> None:
         )
 
 
+def pages_and_rollup(client: Client, options) -> None:
+    from media_assets.reports import rollup
+
+    print(DESIGN)
+    if options.raw:
+        with override_settings(NEWSROOM_REPORTS_ROLLUP=False):
+            run_pages(client, options.requests, "report pages on the log's rows")
+
+    start = time.perf_counter()
+    days, written = rollup.rebuild()
+    print(
+        "\nroll-up rebuilt: %d days, %d rows, %.1f s (manage.py rollup_downloads);"
+        " the beat task's last %d days: %.2f s"
+        % (
+            days,
+            written,
+            time.perf_counter() - start,
+            rollup.RECENT_DAYS,
+            _seconds(rollup.rollup_recent),
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE media_assets_downloadday")
+    run_pages(client, options.requests, "report pages on the daily roll-up")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--exports-only", action="store_true", help="time the exports, not the pages"
+    )
     parser.add_argument(
         "--raw", action="store_true", help="time the pages on the log's rows first"
     )
@@ -297,28 +322,8 @@ def main() -> None:
             print("kept database: %d downloads already there" % filled)
         client = Client()
         client.force_login(UserFactory(is_staff=True, is_superuser=True))
-        print(DESIGN)
-        with override_settings(NEWSROOM_REPORTS_ROLLUP=False):
-            if options.raw:
-                run_pages(client, options.requests, "report pages on the log's rows")
-        from media_assets.reports import rollup
-
-        start = time.perf_counter()
-        days, written = rollup.rebuild()
-        print(
-            "\nroll-up rebuilt: %d days, %d rows, %.1f s (manage.py rollup_downloads);"
-            " the beat task's last %d days: %.2f s"
-            % (
-                days,
-                written,
-                time.perf_counter() - start,
-                rollup.RECENT_DAYS,
-                _seconds(rollup.rollup_recent),
-            )
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE media_assets_downloadday")
-        run_pages(client, options.requests, "report pages on the daily roll-up")
+        if not options.exports_only:
+            pages_and_rollup(client, options)
 
         # The export of about 100,000 log rows (the last 73 days hold about a tenth of the log).
         today = timezone.localdate()
@@ -343,11 +348,11 @@ def main() -> None:
             exported_rows = cursor.fetchone()[0]
         print("\nexport of the log, %d rows" % exported_rows)
         for fmt in ("csv", "xlsx"):
-            elapsed, peak, size = timed_export(
-                client, "/admin/reports/downloads/log/?export=%s&%s" % (fmt, period)
-            )
+            address = "/admin/reports/downloads/log/?export=%s&%s" % (fmt, period)
+            elapsed, _peak, size = timed_export(client, address, traced=False)
+            _elapsed, peak, _size = timed_export(client, address, traced=True)
             print(
-                "%-5s %6.1f s  peak memory %6.1f MB above the process's  file %6.1f MB"
+                "%-5s %6.1f s  peak Python memory %6.1f MB  file %6.1f MB"
                 % (fmt, elapsed, peak, size / 1024**2)
             )
     finally:
