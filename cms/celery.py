@@ -25,6 +25,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The download reports read a daily roll-up of the log: recompute the last days.
+    "rollup-downloads": {
+        "task": "media_assets.tasks.rollup_downloads_task",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
     # Masters kept across a form error live a day; remove the ones nobody came back for.
     "remove-abandoned-uploads": {
         "task": "media_assets.tasks.remove_abandoned_uploads_task",

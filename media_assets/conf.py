@@ -99,3 +99,8 @@ def clips_per_account() -> int:
 def clip_stuck_seconds() -> float:
     """A running part with no sign of life for this long is re-queued (its worker died)."""
     return getattr(settings, "NEWSROOM_CLIP_STUCK_SECONDS", 120)
+
+
+def reports_use_rollup() -> bool:
+    """Whether the download reports read the daily roll-up (True) or the log's rows only."""
+    return getattr(settings, "NEWSROOM_REPORTS_ROLLUP", True)

@@ -240,5 +240,20 @@ register_target("master", _resolve_master)
 
 
 def anonymise_downloads_of(sender, instance, **kwargs) -> None:
-    """An account is deleted: its downloads stay (reports count them), without the address."""
+    """An account is deleted: its downloads stay (reports count them), without the address.
+
+    The reports' daily roll-up counted those rows under the account: its days are recomputed
+    once the deletion commits (in the background; `rollup_downloads` catches up if the job
+    service is down).
+    """
+    from media_assets.reports.rollup import days_of_account
+    from media_assets.tasks import rollup_downloads_task
+
+    days = days_of_account(instance.pk)
     Download.objects.filter(user=instance).update(email="", user=None)
+    if days is not None:
+
+        def recompute() -> None:
+            rollup_downloads_task.delay(days[0].isoformat(), days[1].isoformat())
+
+        transaction.on_commit(recompute, robust=True)

@@ -68,3 +68,22 @@ def requeue_stuck_clips_task() -> list[int]:
     from media_assets.clips import requeue_stuck
 
     return requeue_stuck()
+
+
+@shared_task(ignore_result=True)
+def rollup_downloads_task(start: str | None = None, end: str | None = None) -> None:
+    """Bring the download reports' daily roll-up up to date (beat: the last days).
+
+    With `start` and `end` (ISO dates), recompute those days instead: after an account's
+    deletion, whose rows change the key they count under.
+    """
+    import datetime
+
+    from media_assets.reports import rollup
+
+    if start and end:
+        rollup.rollup_days(
+            datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+        )
+    else:
+        rollup.rollup_recent()

@@ -10,7 +10,10 @@ dashboard, which would say nothing to a script fetching an export).
 
 from __future__ import annotations
 
+import csv
 import datetime
+import uuid
+from dataclasses import dataclass
 from itertools import islice
 
 from django import forms
@@ -25,6 +28,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.defaults import permission_denied
 
+from wagtail.admin.views.mixins import Echo
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -40,6 +44,8 @@ from media_assets.reports.filters import (
 
 permission_policy = ModelPermissionPolicy(Download)
 
+# Lines of CSV per chunk of the streamed response.
+CSV_BATCH_ROWS = 500
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -144,17 +150,43 @@ class DownloadReportView(ReportView):
     def get_export_rows(self):
         return self.get_filtered_queryset()
 
+    def to_row_dict(self, item):
+        if isinstance(item, dict):
+            return {field: item[field] for field in self.list_export}
+        return super().to_row_dict(item)
+
     def stream_csv(self, queryset):
+        """The CSV file, CSV_BATCH_ROWS lines per chunk, with Wagtail's cells but faster.
+
+        Wagtail's own looks up a preprocessing function per cell and yields a chunk per row:
+        0.4 ms a row of the log (40 s for 100,000 rows). Here a cell is converted by its type
+        and the admin's language and time zone are switched once per batch.
+        """
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
         if isinstance(queryset, QuerySet):
             # A server-side cursor, a chunk at a time: memory stays flat whatever the size.
             queryset = queryset.iterator(chunk_size=2000)
         # The response is consumed after the view has returned, when Wagtail has switched the
-        # admin's language and time zone back: keep them for every row.
+        # admin's language and time zone back: keep them for every batch.
         return _localised(
-            super().stream_csv(queryset),
+            self._csv_batches(headings, iter(queryset)),
             get_language(),
             timezone.get_current_timezone(),
         )
+
+    def _csv_batches(self, headings, rows):
+        writer = csv.writer(Echo())
+        yield writer.writerow(headings)
+        fields = self.list_export
+        while batch := list(islice(rows, CSV_BATCH_ROWS)):
+            zone = timezone.get_current_timezone()
+            lines = []
+            for item in batch:
+                row = self.to_row_dict(item)
+                lines.append(
+                    writer.writerow([_csv_cell(row[field], zone) for field in fields])
+                )
+            yield b"".join(lines)
 
     def write_xlsx(self, queryset, output):
         from wagtail.admin.views.mixins import ExcelDateFormatter
@@ -162,20 +194,23 @@ class DownloadReportView(ReportView):
         from openpyxl import Workbook
 
         cap = reports_xlsx_max_rows()
-        rows = list(islice(iter(queryset), cap + 1))
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
+        if isinstance(queryset, QuerySet):
+            # Rows go from a server-side cursor to openpyxl's write-only sheet (which keeps
+            # them in a temporary file), never all in a list.
+            queryset = queryset.iterator(chunk_size=2000)
+        rows = iter(queryset)
         workbook = Workbook(write_only=True, iso_dates=True)
         worksheet = workbook.create_sheet(title=str(self.page_title)[:31])
-        worksheet.append(
-            self.get_heading(queryset, field) for field in self.list_export
-        )
+        worksheet.append(headings)
         date_format_ = ExcelDateFormatter().get()
-        for item in rows[:cap]:
+        for item in islice(rows, cap):
             worksheet.append(
                 self.generate_xlsx_row(
                     worksheet, self.to_row_dict(item), date_format=date_format_
                 )
             )
-        if len(rows) > cap:
+        if next(rows, None) is not None:
             worksheet.append([self.xlsx_cap_note(cap)])
         workbook.save(output)
 
@@ -229,11 +264,6 @@ class DownloadReportView(ReportView):
             {"field": "language_%s" % code, "code": code, "label": names[code]}
             for code in selectors.languages()
         ]
-
-    def add_language_counts(self, rows: list[dict]) -> list[dict]:
-        for row in rows:
-            row["language_counts"] = [row[c["field"]] for c in self.language_columns]
-        return rows
 
     def video_urls(self, row: dict) -> None:
         row["history_url"] = self._history_url(video=row["video_key"])
@@ -353,92 +383,157 @@ class OverTimeView(DownloadReportView):
         return chart_media()
 
 
-class PerVideoView(DownloadReportView):
+@dataclass(frozen=True)
+class Column:
+    """A column of a grouped report: in its table, in its exports, or both.
+
+    `kind` says how the table shows it: "label" (the row's heading, with its links), "count",
+    "datetime" or "top_videos".
+    """
+
+    field: str
+    label: object
+    kind: str = "count"
+    shown: bool = True
+    exported: bool = True
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind == "count"
+
+
+class GroupedReportView(DownloadReportView):
+    """Downloads grouped by video, release or organisation: one table and export for all three.
+
+    A subclass names its group (the selector's key), its columns and how to complete the page's
+    rows (titles, links); the counting, the distinct counts, the table and the exports are here.
+    """
+
+    results_template_name = "media_assets/reports/grouped_results.html"
+    group = ""
+    table_caption = ""
+
+    def get_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def get_rows(self):
+        """The lazy, grouped queryset of the report (a selector)."""
+        raise NotImplementedError
+
+    def complete_rows(self, rows: list[dict]) -> list[dict]:
+        """Add each row's `label`, `history_url` and `edit_url` (a constant number of queries)."""
+        return rows
+
+    @cached_property
+    def report_columns(self) -> list[Column]:
+        return self.get_columns()
+
+    def count_columns(self) -> list[Column]:
+        return [
+            Column("downloads", _("Downloads")),
+            Column("full", _("Full masters")),
+            Column("part", _("Parts")),
+        ]
+
+    def language_count_columns(self) -> list[Column]:
+        return [
+            Column(column["field"], column["label"]) for column in self.language_columns
+        ]
+
+    @property
+    def list_export(self):
+        return [column.field for column in self.report_columns if column.exported]
+
+    def get_export_headings(self):
+        return {column.field: column.label for column in self.report_columns}
+
+    def get_queryset(self):
+        return self.get_rows()
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = selectors.attach_distinct_counts(
+            self.report_filters, object_list, group=self.group
+        )
+        rows = self.complete_rows(self.add_language_counts(rows))
+        shown = [c for c in self.report_columns if c.shown and c.kind != "label"]
+        for row in rows:
+            row["cells"] = [{"kind": c.kind, "value": row[c.field]} for c in shown]
+        return rows
+
+    def add_language_counts(self, rows: list[dict]) -> list[dict]:
+        for row in rows:
+            row["language_counts"] = [
+                row.get(column["field"], 0) for column in self.language_columns
+            ]
+        return rows
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["table_caption"] = self.table_caption
+        context["table_columns"] = [
+            column for column in self.report_columns if column.shown
+        ]
+        return context
+
+
+class PerVideoView(GroupedReportView):
     page_title = gettext_lazy("Downloads per video")
     report_name = "per_video"
-    results_template_name = "media_assets/reports/per_video_results.html"
+    group = "video_key"
+    table_caption = gettext_lazy("Downloads per video, all its languages together")
 
-    @property
-    def list_export(self):
+    def get_columns(self):
         return [
-            "title",
-            "downloads",
-            "full",
-            "part",
-            *[column["field"] for column in self.language_columns],
-            "organisations",
-            "accounts",
-            "last_download",
-            "video_key",
+            Column("title", pgettext("download report", "Video"), kind="label"),
+            *self.count_columns(),
+            *self.language_count_columns(),
+            Column("organisations", _("Organisations")),
+            Column("accounts", _("Accounts")),
+            Column("last_download", _("Last download"), kind="datetime"),
+            Column("video_key", _("Video key"), shown=False),
         ]
 
-    def get_export_headings(self):
-        return {
-            "title": pgettext("download report", "Video"),
-            **_count_headings(),
-            **{column["field"]: column["label"] for column in self.language_columns},
-            "video_key": _("Video key"),
-        }
-
-    def get_queryset(self):
+    def get_rows(self):
         return selectors.downloads_per_video(self.report_filters)
 
-    def filter_queryset(self, queryset):
-        return queryset
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_distinct_counts(
-            self.report_filters, object_list, group="video_key"
-        )
+    def complete_rows(self, rows):
         rows = selectors.attach_videos(rows, language=get_language())
         for row in rows:
+            row["label"] = row["title"]
             self.video_urls(row)
-        return self.add_language_counts(rows)
+        return rows
 
 
-class PerReleaseView(DownloadReportView):
+class PerReleaseView(GroupedReportView):
     page_title = gettext_lazy("Downloads per release")
     report_name = "per_release"
-    results_template_name = "media_assets/reports/per_release_results.html"
+    group = "release_key"
+    table_caption = gettext_lazy("Downloads per release, all its languages together")
 
-    @property
-    def list_export(self):
+    def get_columns(self):
         return [
-            "title",
-            "downloads",
-            "full",
-            "part",
-            *[column["field"] for column in self.language_columns],
-            "videos",
-            "organisations",
-            "accounts",
-            "last_download",
-            "release_key",
+            Column("title", _("Release"), kind="label"),
+            *self.count_columns(),
+            *self.language_count_columns(),
+            Column("videos", _("Videos")),
+            Column("organisations", _("Organisations")),
+            Column("accounts", _("Accounts")),
+            Column("last_download", _("Last download"), kind="datetime"),
+            Column("release_key", _("Release key"), shown=False),
         ]
 
-    def get_export_headings(self):
-        return {
-            "title": _("Release"),
-            **_count_headings(),
-            **{column["field"]: column["label"] for column in self.language_columns},
-            "videos": _("Videos"),
-            "release_key": _("Release key"),
-        }
-
-    def get_queryset(self):
+    def get_rows(self):
         return selectors.downloads_per_release(self.report_filters)
 
-    def filter_queryset(self, queryset):
-        return queryset
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_distinct_counts(
-            self.report_filters, object_list, group="release_key"
-        )
+    def complete_rows(self, rows):
         rows = selectors.attach_releases(rows, language=get_language())
         for row in rows:
             if not row["release_key"]:
                 row["title"] = _("Outside a release")
+            row["label"] = row["title"]
             row["history_url"] = (
                 self._history_url(release=row["release_key"])
                 if row["release_key"]
@@ -449,42 +544,33 @@ class PerReleaseView(DownloadReportView):
                 if row["release"]
                 else ""
             )
-        return self.add_language_counts(rows)
+        return rows
 
 
-class PerOrganisationView(DownloadReportView):
+class PerOrganisationView(GroupedReportView):
     page_title = gettext_lazy("Downloads per organisation")
     report_name = "per_organisation"
-    results_template_name = "media_assets/reports/per_organisation_results.html"
-    list_export = [
-        "name",
-        "downloads",
-        "full",
-        "part",
-        "accounts",
-        "videos",
-        "top_video_titles",
-        "last_download",
-    ]
+    group = "organisation_key"
+    table_caption = gettext_lazy(
+        "Downloads per organisation, as typed at download time (case and surrounding "
+        "spaces ignored)"
+    )
 
-    def get_export_headings(self):
-        return {
-            "name": _("Organisation"),
-            **_count_headings(),
-            "videos": _("Videos"),
-            "top_video_titles": _("Top videos"),
-        }
+    def get_columns(self):
+        return [
+            Column("name", _("Organisation"), kind="label"),
+            *self.count_columns(),
+            Column("accounts", _("Accounts")),
+            Column("videos", _("Videos")),
+            Column("top_videos", _("Top videos"), kind="top_videos", exported=False),
+            Column("top_video_titles", _("Top videos"), shown=False),
+            Column("last_download", _("Last download"), kind="datetime"),
+        ]
 
-    def get_queryset(self):
+    def get_rows(self):
         return selectors.downloads_per_organisation(self.report_filters)
 
-    def filter_queryset(self, queryset):
-        return queryset
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = selectors.attach_distinct_counts(
-            self.report_filters, object_list, group="organisation_key"
-        )
+    def complete_rows(self, rows):
         rows = selectors.attach_organisation_details(self.report_filters, rows)
         for row in rows:
             if row["organisation_key"] is None:
@@ -494,6 +580,7 @@ class PerOrganisationView(DownloadReportView):
                 row["history_url"] = self._history_url(
                     organisation=row["organisation_key"]
                 )
+            row["label"] = row["name"]
             row["top_video_titles"] = [
                 "%s (%s)" % (video["title"], video["downloads"])
                 for video in row["top_videos"]
@@ -575,6 +662,26 @@ class LogView(DownloadReportView):
         }
 
 
+def _csv_cell(value, zone):
+    """A value as Wagtail's CSV export writes it (local times), formula starters escaped."""
+    kind = type(value)
+    if value is None or kind is int or kind is float or kind is bool:
+        return value
+    if kind is str:
+        return escape_csv_cell(value)
+    if kind is datetime.datetime:
+        if timezone.is_aware(value):
+            value = value.astimezone(zone)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind is list:
+        return escape_csv_cell(", ".join(str(item) for item in value))
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return escape_csv_cell(str(value))
+
+
 def _localised(chunks, language, zone):
     while True:
         with translation.override(language), timezone.override(zone):
@@ -582,17 +689,6 @@ def _localised(chunks, language, zone):
         if chunk is None:
             return
         yield chunk
-
-
-def _count_headings() -> dict:
-    return {
-        "downloads": _("Downloads"),
-        "full": _("Full masters"),
-        "part": _("Parts"),
-        "organisations": _("Organisations"),
-        "accounts": _("Accounts"),
-        "last_download": _("Last download"),
-    }
 
 
 def chart_media() -> forms.Media:

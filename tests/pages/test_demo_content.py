@@ -13,7 +13,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from cms.celery import app as celery_app
-from media_assets.models import Video
+from media_assets.models import Download, DownloadDay, Video
 from news import roles
 from news.models import NewsReleasePage, Speaker, Topic
 
@@ -135,6 +135,7 @@ def test_demo_command_run_twice_changes_nothing(seeded, settings):
         Topic.objects.count(),
         Video.objects.count(),
         User.objects.count(),
+        Download.objects.count(),
     )
     passwords = (settings.VAR_DIR / "demo-credentials.json").read_text()
 
@@ -143,12 +144,36 @@ def test_demo_command_run_twice_changes_nothing(seeded, settings):
         call_command("seed_demo", "--demo", stdout=StringIO())
 
     # then
-    assert counts == (8, 6, 10, 4, 5)
+    # five demo users, and the twelve journalists of the demo download log
+    assert counts == (8, 6, 10, 4, 17, 360)
     assert (
         NewsReleasePage.objects.count(),
         Speaker.objects.count(),
         Topic.objects.count(),
         Video.objects.count(),
         User.objects.count(),
+        Download.objects.count(),
     ) == counts
     assert (settings.VAR_DIR / "demo-credentials.json").read_text() == passwords
+
+
+def test_demo_has_a_download_log_that_the_reports_chart(seeded):
+    from django.db.models import Count, Sum
+
+    # a few hundred downloads over months, of every demo video, in both languages and kinds
+    log = Download.objects.all()
+    assert log.count() == 360
+    assert log.values("video_key").distinct().count() == 2
+    assert set(log.values_list("language", flat=True)) == {"en", "fr"}
+    assert set(log.values_list("kind", flat=True)) == {"full", "part"}
+    assert log.dates("created_at", "day").count() > 60
+    assert log.filter(release_key__isnull=False).exists()
+    # by a dozen people of some ten media, spelled as people type them, one account deleted
+    assert log.values("organisation").distinct().count() == 12
+    assert log.filter(user=None).exists()
+    assert log.filter(requests__gt=1).exists()
+    # rolled up for the reports
+    rolled_up = DownloadDay.objects.aggregate(
+        downloads=Sum("download_count"), days=Count("day", distinct=True)
+    )
+    assert rolled_up["downloads"] == 360

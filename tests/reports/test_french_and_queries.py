@@ -16,6 +16,7 @@ import pytest
 
 from accounts.factories import UserFactory
 from media_assets.factories import DownloadFactory, VideoFactory
+from media_assets.reports import rollup
 from news.roles import OFFICERS
 
 
@@ -89,15 +90,17 @@ def _more_downloads(count: int) -> None:
             release_key=uuid.uuid4(),
             created_at=datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC),
         )
+    rollup.rebuild()
 
 
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
         ("over_time", 12),
-        ("per_video", 15),
-        ("per_release", 16),
-        ("per_organisation", 16),
+        # PostgreSQL: the distinct counts of a page in one query (GROUPING SETS)
+        ("per_video", 14),
+        ("per_release", 14),
+        ("per_organisation", 15),
         ("log", 12),
     ],
 )

@@ -19,6 +19,21 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+@pytest.fixture(autouse=True, params=["roll-up", "log rows"])
+def counted_from(request, settings):
+    """Every count holds on the daily roll-up and on the log's own rows alike."""
+    settings.NEWSROOM_REPORTS_ROLLUP = request.param == "roll-up"
+    return request.param
+
+
+def test_the_reports_read_the_roll_up_in_the_sites_time_zone(counted_from, november):
+    expected = counted_from == "roll-up"
+    assert selectors.source(november).rolled_up is expected
+    # An admin in another time zone has other days: the log's rows answer.
+    with timezone.override("America/New_York"):
+        assert selectors.source(november).rolled_up is False
+
+
 def test_over_time_per_day_counts_in_brussels_days_and_compares(log, november):
     # when
     report = selectors.downloads_over_time(november, bucket="day")

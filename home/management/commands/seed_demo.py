@@ -24,6 +24,7 @@ from allauth.account.models import EmailAddress
 from accounts.models import User
 from core.translation import translate_with
 from home import demo_content as demo
+from home.demo_downloads import seed_download_log
 from home.services import ensure_site_tree
 from media_assets.models import Shot, Video
 from media_assets.services import ingest_master
@@ -121,12 +122,17 @@ class Command(BaseCommand):
                     for key, data in demo.VIDEOS.items()
                 }
 
-        for data in demo.RELEASES:
+        releases = [
             self.release(data, tree.news, french, topics, speakers, videos)
+            for data in demo.RELEASES
+        ]
 
         credentials = self.users()
         # After the news sections exist: the review workflow attaches to each locale's one.
         ensure_release_workflow()
+        # The download reports' charts: a few months of downloads of the demo videos.
+        if seed_download_log(videos, releases):
+            self.stdout.write("Wrote a demo download log for the download reports.")
         self.report(credentials)
 
     # Records -------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from media_assets.reports.rollup import rollup_recent
 from media_assets.services import requeue_stuck_videos
 
 
@@ -13,7 +14,7 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Run Wagtail's publish_scheduled and the processing sweep every --interval "
-        "seconds until stopped. "
+        "seconds (and the download reports' roll-up every fifth time) until stopped. "
         "Development only (`make run` starts it); production runs it from Celery beat."
     )
 
@@ -43,6 +44,12 @@ class Command(BaseCommand):
                 logger.exception(
                     "The processing sweep failed; retrying in %s s", interval
                 )
+            try:
+                # The download reports' daily roll-up (beat does it every 5 minutes).
+                if done % 5 == 0:
+                    rollup_recent()
+            except Exception:
+                logger.exception("The download roll-up failed; retrying later")
             done += 1
             if iterations and done >= iterations:
                 return
