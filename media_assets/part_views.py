@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import Http404, HttpResponseForbidden, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,16 +21,20 @@ from django.views.decorators.http import require_http_methods
 
 from media_assets import clips
 from media_assets.choices import ClipCut, ClipState
-from media_assets.models import Clip, ClipRequest, Download, DownloadKind, Video
+from media_assets.models import Clip, Download, DownloadKind, Video
 from media_assets.serving import serve_file
 from media_assets.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
 
 def _may_download(user) -> bool:
-    """A verified journalist: signed in with a confirmed e-mail address."""
-    from allauth.account.models import EmailAddress
+    """The rule of whole downloads: an active account with a verified e-mail address."""
+    from accounts.services import download_access
 
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    return download_access(user) == "verified"
+
+
+def _refused(request):
+    return render(request, "media_assets/parts/refused.html", status=403)
 
 
 def _public_video(pk: int) -> Video:
@@ -75,7 +79,7 @@ def _spans_from_form(video: Video, data) -> tuple[list[tuple[int, int]], list[in
 def choose_part(request, pk: int):
     video = _public_video(pk)
     if not _may_download(request.user):
-        return HttpResponseForbidden(_("Confirm your e-mail address to download."))
+        return _refused(request)
     context = {"video": video, "shots": video.shots.all(), "cuts": ClipCut.choices}
     if request.method == "GET":
         return render(request, "media_assets/parts/choose.html", context)
@@ -152,6 +156,8 @@ def part_status(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def part_download(request, pk: int):
+    if not _may_download(request.user):
+        return _refused(request)
     clip = _own_clip(request, pk)
     if clip.state != ClipState.READY or not clip.file:
         raise Http404
@@ -191,17 +197,3 @@ def part_download(request, pk: int):
         )
     except FileNotFoundError:
         raise Http404 from None
-
-
-def part_list(request):
-    """The account page's list of parts (the latest first)."""
-    requests = (
-        ClipRequest.objects.filter(user=request.user)
-        .select_related("clip", "clip__video")
-        .order_by("-created_at")[:50]
-    )
-    return [request.clip for request in requests]
-
-
-def timecode_of(frame: int, video: Video) -> str:
-    return frames_to_timecode(frame, video.fps)
