@@ -2,27 +2,25 @@
 
 Works without JavaScript: the chooser is a form (typed timecodes at the video's rate, shots,
 the cut), the status page refreshes itself until the part is ready, and a ready part
-downloads like a master (through `media_assets.serving`: Range, and X-Accel behind nginx),
-logged as a `Download` row of kind "part". The video page embeds the same form.
+downloads like a master: a signed link (`media_assets.downloads`, target "part": Range,
+resumable outside the session, X-Accel behind nginx), logged as a `Download` row of kind
+"part". The video page embeds the same form.
 """
 
 from __future__ import annotations
 
-import hashlib
 from fractions import Fraction
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from media_assets import clips
+from media_assets import clips, downloads
 from media_assets.choices import ClipCut, ClipState
-from media_assets.models import Clip, Download, DownloadKind, Video
-from media_assets.serving import serve_file
+from media_assets.models import Clip, Video
 from media_assets.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
 
@@ -156,44 +154,20 @@ def part_status(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def part_download(request, pk: int):
+    """A fresh signed link to the ready part (like a master's: Range, resumable, nginx)."""
     if not _may_download(request.user):
         return _refused(request)
     clip = _own_clip(request, pk)
     if clip.state != ClipState.READY or not clip.file:
         raise Http404
-    video = clip.video
-    token = hashlib.sha256(
-        ("part:%d:%d:%s" % (clip.pk, request.user.pk, clip.checksum)).encode()
-    ).hexdigest()
-    row, _created = Download.objects.get_or_create(
-        token=token,
-        defaults={
-            "user": request.user,
-            "email": request.user.email,
-            "video": video,
-            "video_key": video.translation_key,
-            "video_title": video.title,
-            "language": translation.get_language() or "",
-            "kind": DownloadKind.PART,
-            "in_frame": clip.in_frame,
-            "out_frame": clip.out_frame,
-            "shots": clip.shots,
-            "cut": clip.cut,
-            "size": clip.size,
-        },
-    )
-    Download.objects.filter(pk=row.pk).update(
-        requests=F("requests") + 1, last_request_at=timezone.now()
-    )
     clips.mark_downloaded(clip)
-    name = clip.file.name.rsplit("/", 1)[-1]
-    try:
-        return serve_file(
-            request,
-            clip.file.name,
-            storage_alias="private",
-            filename=name,
-            attachment=True,
-        )
-    except FileNotFoundError:
-        raise Http404 from None
+    link = downloads.make_link(
+        user=request.user,
+        kind="part",
+        object_id=clip.pk,
+        filename=clip.file.name.rsplit("/", 1)[-1],
+        language=translation.get_language() or "",
+    )
+    response = HttpResponse(status=303)
+    response["Location"] = link
+    return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -63,17 +63,23 @@ def test_a_part_by_timecodes_is_prepared_and_downloaded_and_logged(client, journ
     )
     assert 'http-equiv="refresh"' not in text
 
-    download = client.get("/en/parts/%d/download/" % clip.pk, HTTP_RANGE="bytes=0-99")
+    link = client.get("/en/parts/%d/download/" % clip.pk)
+    assert link.status_code == 303
+    assert link["Location"].startswith("/downloads/")
+    assert link["Location"].endswith("/press-briefing_00-00-00-17_00-00-01-05.mp4")
+    download = Client().get(link["Location"], HTTP_RANGE="bytes=0-99")
     assert download.status_code == 206
     assert download["Content-Range"] == "bytes 0-99/%d" % clip.size
     assert (
-        "press-briefing_00-00-00-17_00-00-01-05.mp4" in download["Content-Disposition"]
+        'filename="press-briefing_00-00-00-17_00-00-01-05.mp4"'
+        in download["Content-Disposition"]
     )
     row = Download.objects.get()
     assert (row.kind, row.in_frame, row.out_frame, row.cut, row.user, row.requests) == (
         DownloadKind.PART, 17, 30, "fast", journalist, 1,
     )  # fmt: skip
-    client.get("/en/parts/%d/download/" % clip.pk, HTTP_RANGE="bytes=100-")
+    # resumed outside the session, as a download manager does: the same download
+    Client().get(link["Location"], HTTP_RANGE="bytes=100-")
     row.refresh_from_db()
     assert row.requests == 2
     assert Download.objects.count() == 1
