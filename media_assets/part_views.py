@@ -15,7 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from media_assets import clips, downloads
@@ -132,14 +134,26 @@ def _time_left(clip: Clip) -> int | None:
     return max(0, round(spent * (1 - clip.progress) / clip.progress))
 
 
+def _progress_label(percent: int, time_left: int | None) -> str:
+    if time_left is None:
+        return _("%(percent)d %%") % {"percent": percent}
+    return ngettext(
+        "%(percent)d %% · about %(seconds)d second left",
+        "%(percent)d %% · about %(seconds)d seconds left",
+        time_left,
+    ) % {"percent": percent, "seconds": time_left}
+
+
 @login_required
 def part_status(request, pk: int):
     clip = _own_clip(request, pk)
+    time_left = _time_left(clip)
     status = {
         "state": clip.state,
-        "state_label": clip.get_state_display(),
+        "state_label": capfirst(clip.get_state_display()),
         "percent": clip.percent,
-        "time_left": _time_left(clip),
+        "time_left": time_left,
+        "progress_label": _progress_label(clip.percent, time_left),
         "error": clip.error_message,
     }
     if request.GET.get("format") == "json":

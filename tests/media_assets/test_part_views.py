@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -157,8 +159,9 @@ def test_the_status_page_refreshes_without_javascript_and_answers_json(
     assert status["percent"] == 25
     assert 29 <= status["time_left"] <= 31
     page = client.get("/fr/parts/%d/" % clip.pk).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert 'value="25"' in page
+    assert re.search(r"25\u00a0% · environ (29|30|31) secondes restantes", page)
 
 
 def _part(video, start, state, **fields):
