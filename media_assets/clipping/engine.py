@@ -190,7 +190,10 @@ def _piece_command(
 
 def _timescale(index: MasterIndex) -> list[str]:
     # pieces count time in frames, so that the joined stream's rate is the master's (MXF
-    # refuses the 1/12800 of an MP4 track)
+    # refuses the 1/12800 of an MP4 track); pieces joined with GOPs read from the master
+    # count in the master's own time base (the concat demuxer does not convert)
+    if reads_master_directly(index):
+        return ["-video_track_timescale", str(index.video_time_base.denominator)]
     return ["-video_track_timescale", str(index.rate.numerator)]
 
 
@@ -238,14 +241,16 @@ def _mux(
     metadata: Metadata,
     *,
     copy_audio: bool,
+    from_master: bool = False,
     on_progress,
 ) -> None:
     listing = workdir / "pieces.txt"
-    listing.write_text(
-        "ffconcat version 1.0\n"
-        + "".join("file piece-%03d.mov\n" % n for n in range(len(pieces)))
-    )
+    listing.write_text(_listing(index, pieces, workdir, from_master=from_master))
     audio = ["-c:a", "copy"] if copy_audio else _audio_args(index, container)
+    if copy_audio and method_is_exact(pieces):
+        # keep the audio packet that straddles the in-point; the MP4/MOV edit list then
+        # starts the sound exactly with the first frame (no re-encode, whatever the length)
+        audio += ["-copypriorss:a", "1"]
     args = [
         "-y", "-protocol_whitelist", "file", "-f", "concat", "-safe", "1",
         "-i", listing.name,
@@ -260,6 +265,75 @@ def _mux(
         cwd=workdir,
         on_progress=on_progress,
     )
+
+
+def reads_master_directly(index: MasterIndex) -> bool:
+    """Whether a smart cut's copied GOPs can be read from the master by the join itself.
+
+    The concat demuxer matches streams by position and ends a file by decoding time: it
+    needs the video first among the master's streams and the master's decoding delay.
+    """
+    return (
+        index.video_stream == 0
+        and index.decode_delay is not None
+        and index.video_time_base.numerator == 1
+        and index.info.container in ("mp4", "mov")
+        and not index.open_gop
+    )
+
+
+def method_is_exact(pieces: list[Piece]) -> bool:
+    return any(not piece.copy for piece in pieces)
+
+
+def _may_copy_audio(
+    index: MasterIndex, method: str, spans: list[tuple[int, int]], container: str
+) -> bool:
+    """One span into the master's own container: its audio packets are copied, not encoded.
+
+    Several spans are joined by the concat filter, which needs decoded audio.
+    """
+    if len(spans) != 1 or not index.info.has_audio:
+        return False
+    if method == METHOD_FAST:
+        return True
+    return method == METHOD_SMART and container == index.info.container
+
+
+def _seconds(value: Fraction) -> str:
+    return _microseconds_up(value) if value >= 0 else "%.6f" % value
+
+
+def _listing(
+    index: MasterIndex, pieces: list[Piece], workdir: Path, *, from_master: bool
+) -> str:
+    """The concat demuxer's list: re-encoded pieces, and copied GOPs from the master itself.
+
+    Each entry's duration is given, so that the next one starts exactly (frames / rate);
+    a copied span starts at its keyframe (inpoint, rounded up to the microsecond so that the
+    demuxer lands on it) and ends before the next keyframe's decoding time (outpoint), half
+    a frame early against rounding.
+    """
+    lines = ["ffconcat version 1.0"]
+    link = workdir / ("master%s" % index.path.suffix.lower())
+    for number, piece in enumerate(pieces):
+        if piece.copy and from_master:
+            if not link.exists():
+                link.symlink_to(index.path.resolve())
+            end = (
+                index.raw_time(piece.end)
+                - index.decode_delay
+                - Fraction(1, 2) / index.rate
+            )
+            lines += [
+                "file %s" % link.name,
+                "inpoint %s" % _seconds(index.raw_time(piece.start)),
+                "outpoint %s" % _seconds(end),
+            ]
+        else:
+            lines.append("file piece-%03d.mov" % number)
+        lines.append("duration %.6f" % (Fraction(piece.end - piece.start) / index.rate))
+    return "\n".join(lines) + "\n"
 
 
 def _timeout(spans: list[tuple[int, int]], index: MasterIndex) -> float:
@@ -297,7 +371,10 @@ def build(
     ]
     total = float(sum(end - start for start, end in spans) / index.rate)
     progress = _Progress(on_progress, [*weights, total * 0.05])
+    from_master = method == METHOD_SMART and reads_master_directly(index)
     for number, piece in enumerate(pieces):
+        if piece.copy and from_master:
+            continue  # the join reads these GOPs straight from the master
         name = "piece-%03d.mov" % number
         run_ffmpeg(
             _piece_command(index, piece, name, encode_args),
@@ -310,7 +387,8 @@ def build(
     real_spans = spans if method != METHOD_FAST else [(p.start, p.end) for p in pieces]
     _mux(
         index, pieces, real_spans, workdir, target, container, metadata,
-        copy_audio=method == METHOD_FAST and len(spans) == 1, on_progress=progress.step(total * 0.05, total),
+        copy_audio=_may_copy_audio(index, method, spans, container),
+        from_master=from_master, on_progress=progress.step(total * 0.05, total),
     )  # fmt: skip
     if on_progress is not None:
         on_progress(1.0)
@@ -409,7 +487,10 @@ def make_part(
             method = METHOD_REENCODE
             continue
         seams = _seams(pieces)
-        report = gate.check(target, index, list(spans), workdir=piece_dir, seams=seams)
+        report = gate.check(
+            target, index, list(spans), workdir=piece_dir, seams=seams,
+            encoded=_encoded(pieces) if method == METHOD_SMART else None,
+        )  # fmt: skip
         shutil.rmtree(piece_dir, ignore_errors=True)
         if report.passed:
             return PartResult(
@@ -431,6 +512,17 @@ class GateFailed(Exception):
     def __init__(self, report: gate.GateReport):
         super().__init__("; ".join(report.failures))
         self.report = report
+
+
+def _encoded(pieces: list[Piece]) -> list[tuple[int, int]]:
+    """The output frames [a, b) that were re-encoded (the rest is the master's own bytes)."""
+    ranges, position = [], 0
+    for piece in pieces:
+        length = piece.end - piece.start
+        if not piece.copy:
+            ranges.append((position, position + length))
+        position += length
+    return ranges
 
 
 def _seams(pieces: list[Piece]) -> list[int]:
