@@ -255,6 +255,7 @@ def main():
     )
     parser.add_argument("--long-preset", default="ultrafast")
     args = parser.parse_args()
+    args.master = args.master.resolve()
     if not args.master.exists():
         print("Generating %s (once; minutes)…" % args.master, flush=True)
         generate_master(args.master, "30000/1001" if args.rate == "2997" else "25", 10)

@@ -199,7 +199,8 @@ def _audio_frames(path: Path, interval: str) -> list[tuple[float, float]]:
 
 def _audio_extent(path: Path, seconds: float) -> tuple[float, float] | None:
     """Start and end (seconds) of the first audio stream as decoded: its first and last frames."""
-    head = _audio_frames(path, "%+1")
+    # from 0: the packets an edit list hides come before it (a GOP's worth after a copy)
+    head = _audio_frames(path, "0%+1")
     tail = _audio_frames(path, "%.6f%%" % max(0.0, seconds - 1))
     if not head or not tail:
         return None

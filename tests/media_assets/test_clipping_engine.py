@@ -249,3 +249,32 @@ def test_one_file_per_shot_is_a_stored_zip(h264_25, tmp_path):
     assert [info.filename for info in infos] == ["shot-1.mp4", "shot-2.mp4"]
     assert {info.compress_type for info in infos} == {zipfile.ZIP_STORED}
     assert [part["frames"] for part in result.gate["parts"]] == [14, 12]
+
+
+def test_the_gate_finds_copied_audio_behind_more_than_a_second_of_hidden_packets(
+    tmp_path,
+):
+    # given: one keyframe only, so a copy from 2 s keeps 2 s of audio packets that the
+    # edit list hides (as a smart cut's copied audio does far from a keyframe)
+    master = tmp_path / "one-gop.mp4"
+    part = tmp_path / "part.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "3",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "100", "-c:a", "aac",
+         str(master)],
+        check=True,
+    )  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", "2.0", "-t", "0.8", "-i", str(master),
+         "-vn", "-c:a", "copy", "-copypriorss:a", "1", str(part)],
+        check=True,
+    )  # fmt: skip
+
+    # when
+    start, end = gate._audio_extent(part, 0.8)
+
+    # then: found, starting with the part and lasting as long (within one AAC frame; the
+    # smart cut's gate then asks for less than 1 ms at the start)
+    assert abs(start) < 1024 / 48000
+    assert abs(end - 0.8) < 1024 / 48000
