@@ -350,8 +350,12 @@ def build(
     metadata: Metadata,
     *,
     on_progress: Progress | None = None,
+    copy_audio: bool = True,
 ) -> list[Piece]:
-    """Make `target` from the master's `spans` by `method`; returns the pieces used."""
+    """Make `target` from the master's `spans` by `method`; returns the pieces used.
+
+    `copy_audio=False` re-encodes the audio even where its packets could be copied.
+    """
     validate_spans(index, spans)
     workdir.mkdir(parents=True, exist_ok=True)
     pieces = plan(index, spans, method)
@@ -387,7 +391,7 @@ def build(
     real_spans = spans if method != METHOD_FAST else [(p.start, p.end) for p in pieces]
     _mux(
         index, pieces, real_spans, workdir, target, container, metadata,
-        copy_audio=_may_copy_audio(index, method, spans, container),
+        copy_audio=copy_audio and _may_copy_audio(index, method, spans, container),
         from_master=from_master, on_progress=progress.step(total * 0.05, total),
     )  # fmt: skip
     if on_progress is not None:
@@ -472,14 +476,16 @@ def make_part(
     if force_method:
         method = force_method
     attempt = 0
+    copy_audio = True
     while True:
         attempt += 1
         target = workdir / ("%s.%s" % (name, EXTENSIONS[container]))
         piece_dir = workdir / ("%s-%d" % (method, attempt))
         try:
             pieces, target = _build_with_container_fallback(
-                index, spans, method, piece_dir, target, metadata, on_progress
-            )
+                index, spans, method, piece_dir, target, metadata, on_progress,
+                copy_audio=copy_audio,
+            )  # fmt: skip
         except (Unsupported, MediaError) as exc:
             if method == METHOD_REENCODE:
                 raise
@@ -505,7 +511,19 @@ def make_part(
             raise GateFailed(report)
         reason = "%s failed the quality gate: %s" % (method, "; ".join(report.failures))
         target.unlink(missing_ok=True)
+        if method == METHOD_SMART and copy_audio and _only_audio(report):
+            # ffmpeg 5.1 sometimes misplaces the edit list of copied audio that carries many
+            # hidden packets (8 ms off, measured): the same cut with its audio re-encoded
+            copy_audio = False
+            reason += "; audio re-encoded"
+            continue
         method = METHOD_REENCODE
+
+
+def _only_audio(report: gate.GateReport) -> bool:
+    return bool(report.failures) and all(
+        failure.startswith(("audio", "no audio")) for failure in report.failures
+    )
 
 
 class GateFailed(Exception):
@@ -534,11 +552,12 @@ def _seams(pieces: list[Piece]) -> list[int]:
 
 
 def _build_with_container_fallback(
-    index, spans, method, piece_dir, target, metadata, on_progress
+    index, spans, method, piece_dir, target, metadata, on_progress, copy_audio=True
 ) -> tuple[list[Piece], Path]:
+    options = {"on_progress": on_progress, "copy_audio": copy_audio}
     try:
         return build(
-            index, spans, method, piece_dir, target, metadata, on_progress=on_progress
+            index, spans, method, piece_dir, target, metadata, **options
         ), target
     except MediaError:
         if target.suffix == ".mov":
@@ -548,7 +567,7 @@ def _build_with_container_fallback(
         target = target.with_suffix(".mov")
         shutil.rmtree(piece_dir, ignore_errors=True)
         return build(
-            index, spans, method, piece_dir, target, metadata, on_progress=on_progress
+            index, spans, method, piece_dir, target, metadata, **options
         ), target
 
 

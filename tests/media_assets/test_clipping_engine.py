@@ -278,3 +278,43 @@ def test_the_gate_finds_copied_audio_behind_more_than_a_second_of_hidden_packets
     # smart cut's gate then asks for less than 1 ms at the start)
     assert abs(start) < 1024 / 48000
     assert abs(end - 0.8) < 1024 / 48000
+
+
+@pytest.fixture(scope="module")
+def two_second_gops(tmp_path_factory):
+    """8 s of x264 with a keyframe every 2 s (as the benchmark's master), AAC stereo."""
+    path = tmp_path_factory.mktemp("gop50") / "gop50.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "8",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "50",
+         "-keyint_min", "50", "-sc_threshold", "0", "-bf", "2", "-c:a", "aac",
+         "-b:a", "192k", str(path)],
+        check=True,
+    )  # fmt: skip
+    return index_master(path)
+
+
+@pytest.mark.parametrize(
+    ("_case", "start", "reason"),
+    [
+        ("audio copied", 20, ""),
+        # ffmpeg places the copied audio's edit list 8 ms late here
+        ("audio re-encoded", 27, "audio starts 8.0 ms off; audio re-encoded"),
+    ],
+)
+def test_a_smart_cut_copies_its_audio_or_re_encodes_only_the_audio(
+    two_second_gops, tmp_path, _case, start, reason
+):
+    # when
+    result = exact(two_second_gops, [(start, start + 100)], tmp_path)
+
+    # then: still a smart cut, its sound starting with the first frame
+    assert_gate_passed(result, [(start, start + 100)])
+    assert result.method == engine.METHOD_SMART
+    assert result.fallback_reason.endswith(reason)
+    assert result.gate["audio_offset"] == 0.0
+    codec = [
+        s for s in stream_info(result.path)["streams"] if s["codec_type"] == "audio"
+    ]
+    assert codec[0]["codec_name"] == "aac"
