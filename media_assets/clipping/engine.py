@@ -400,17 +400,20 @@ def build(
 
 
 def _fast_single(index, piece, target, container, metadata, on_progress) -> None:
-    """A fast part in one ffmpeg run: video and audio copied straight from the master."""
+    """A fast part in one ffmpeg run on one input: video and audio copied from the master.
+
+    The video stops after its packets (-frames:v, B-frames make -t unreliable for it), the
+    audio at the part's duration (-t); the master is opened once (a second input for the
+    audio cost 0.05-0.2 s on the 10-minute master, a quarter of the whole copy).
+    """
     seconds = Fraction(piece.end - piece.start) / index.rate
-    audio_input, audio_map = [], []
-    if index.info.has_audio:
-        audio_input = _audio_inputs(index, [(piece.start, piece.end)])
-        audio_map = ["-map", "1:a:0"]
+    audio = ["-map", "0:a:0"] if index.info.has_audio else []
     run_ffmpeg(
         [
-            "-y", *_copy_seek(index, piece.start), *_master_input(index), *audio_input,
-            "-map", "0:v:0", *audio_map, "-c", "copy", "-frames:v", str(piece.packets),
-            *metadata.args(), "-f", container, "file:" + str(target),
+            "-y", *_copy_seek(index, piece.start), *_master_input(index),
+            "-map", "0:v:0", *audio, "-c", "copy", "-frames:v", str(piece.packets),
+            "-t", "%.6f" % seconds, *metadata.args(), "-f", container,
+            "file:" + str(target),
         ],
         timeout=300 + 4 * float(seconds),
         on_progress=_Progress(on_progress, [1]).step(1, float(seconds)),
