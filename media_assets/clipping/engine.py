@@ -74,14 +74,25 @@ class Metadata:
     credit: str = ""
     copyright: str = ""
 
-    def args(self) -> list[str]:
+    def args(self, container: str = "") -> list[str]:
         args = ["-map_metadata", "-1"]
-        for key, value in (
-            ("title", self.title),
-            ("artist", self.credit),
-            ("comment", self.credit),
-            ("copyright", self.copyright),
-        ):
+        if container == "mxf":
+            # MXF has no title/artist/copyright tags in ffmpeg: the material package's name,
+            # and user comments (TaggedValues, read back as comment_<name>)
+            pairs = (
+                ("material_package_name", self.title),
+                ("comment_Title", self.title),
+                ("comment_Credit", self.credit),
+                ("comment_Copyright", self.copyright),
+            )
+        else:
+            pairs = (
+                ("title", self.title),
+                ("artist", self.credit),
+                ("comment", self.credit),
+                ("copyright", self.copyright),
+            )
+        for key, value in pairs:
             if value:
                 args += ["-metadata", "%s=%s" % (key, value)]
         return args
@@ -257,7 +268,7 @@ def _mux(
         *(_audio_inputs(index, spans) if index.info.has_audio else []),
         "-map", "0:v:0", *_audio_map(index, spans, 1),
         "-c:v", "copy", *(audio if index.info.has_audio else []),
-        *metadata.args(), "-f", container, "file:" + str(target),
+        *metadata.args(container), "-f", container, "file:" + str(target),
     ]  # fmt: skip
     run_ffmpeg(
         args,
@@ -412,7 +423,7 @@ def _fast_single(index, piece, target, container, metadata, on_progress) -> None
         [
             "-y", *_copy_seek(index, piece.start), *_master_input(index),
             "-map", "0:v:0", *audio, "-c", "copy", "-frames:v", str(piece.packets),
-            "-t", "%.6f" % seconds, *metadata.args(), "-f", container,
+            "-t", "%.6f" % seconds, *metadata.args(container), "-f", container,
             "file:" + str(target),
         ],
         timeout=300 + 4 * float(seconds),

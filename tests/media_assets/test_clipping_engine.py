@@ -173,6 +173,10 @@ def test_interlaced_mpeg2_mxf_is_reencoded_in_mxf(tmp_path, spans):
     assert result.path.suffix == ".mxf"
     assert_gate_passed(result, spans)
     assert_audio_with_video(result)
+    tags = stream_info(result.path)["format"]["tags"]
+    assert (tags["material_package_name"], tags["comment_Title"]) == ("Press", "Press")
+    assert tags["comment_Credit"] == "UN Photo"
+    assert tags["comment_Copyright"] == "© UN 2026"
     video = stream_info(result.path)["streams"][0]
     assert (video["codec_name"], video["width"], video["height"]) == (
         "mpeg2video",
@@ -226,10 +230,16 @@ def test_fast_cut_starts_on_the_keyframe_before(h264_25, tmp_path, spans, real):
 def test_fast_cut_of_a_mxf_master_keeps_mxf(tmp_path):
     index = index_master(make_master("mpeg2_mxf"))
     result = engine.make_part(
-        index, [(13, 30)], engine.FAST, tmp_path / "job", name="p"
-    )
+        index, [(13, 30)], engine.FAST, tmp_path / "job", name="p",
+        metadata=engine.Metadata(title="Press", credit="UN Photo", copyright="© UN 2026"),
+    )  # fmt: skip
     assert result.path.suffix == ".mxf"
     assert result.real[0][0] == index.keyframe_at_or_before(13)
+    tags = stream_info(result.path)["format"]["tags"]
+    assert (tags["comment_Credit"], tags["comment_Copyright"]) == (
+        "UN Photo",
+        "© UN 2026",
+    )
 
 
 def test_progress_reaches_one(h264_25, tmp_path):
