@@ -8,15 +8,20 @@ For a 10-minute 1080p x264 closed-GOP master at broadcast bit rate (25p, and 29.
 2. frame-accurate 10 s, 60 s and 10 min parts: smart cut (through the worker) against a full
    re-encode of the same part (the engine's re-encode, the same encoder settings and gate)
    (targets: at least 6x faster at 60 s, 30x at 10 min; smart cut time within ±25 % from 10 s
-   to 10 min); --no-long skips the 10-minute re-encode, the longest measurement by far;
-3. 10 identical concurrent requests: one ffmpeg job (final mux runs counted through an
+   to 10 min); --no-long skips the 10-minute re-encode, the longest measurement by far, and
+   --long-preset chooses its x264 preset (production's is veryfast; ultrafast by default here,
+   so that the reference is the fastest re-encode there is, and said so in the output);
+3. a cached part's second request through nginx (deploy/'s configuration: signed link →
+   Django → X-Accel-Redirect → nginx) against nginx serving the same file directly
+   (target: at least 0.75x);
+4. 10 identical concurrent requests: one ffmpeg job (final mux runs counted through an
    ``ffmpeg`` on the worker's PATH that logs its arguments), all ten get the same part.
 
 Each frame-accurate result's quality gate (frames, PSNR at both ends, decode errors, audio
 offset) is printed with the timings. Generate the master once (minutes) and pass its path:
 
     .venv/bin/python bench/clips.py --master PATH [--rate 25|2997] [--runs 3] [--no-long]
-        [--lengths 10,60,598]
+        [--lengths 10,60,598] [--long-preset ultrafast|veryfast]
 
 DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) must be set.
 """
@@ -91,6 +96,8 @@ def make_shim(directory: Path, log: Path) -> None:
 
 
 def video_for(master: Path):
+    from django.utils import timezone
+
     from media_assets.ffmpeg import probe
     from media_assets.models import Video
     from media_assets.storage import private_storage
@@ -115,6 +122,7 @@ def video_for(master: Path):
         frame_rate_denominator=info.frame_rate.denominator,
         container=info.container,
         processing_state="ready",
+        public_since=timezone.now(),  # shown by a live release: its parts may be served
         # a stand-in identity (hashing 2 GB is not what is measured); unique per run
         checksum=(
             "bench%d%d%s" % (stat.st_size, stat.st_mtime_ns, secrets.token_hex(8))
@@ -150,12 +158,13 @@ def bare_copy(master: Path, start: float, seconds: float, target: Path) -> float
     return time.perf_counter() - started
 
 
-def full_reencode(master: Path, spans) -> tuple[float, object]:
-    from media_assets.clipping import engine
+def full_reencode(master: Path, spans, preset: str) -> tuple[float, object]:
+    from media_assets.clipping import encoders, engine
     from media_assets.clipping.index import index_master
 
     index = index_master(master)
-    workdir = Path(tempfile.mkdtemp(prefix="bench-reencode-"))
+    workdir = Path(tempfile.mkdtemp(prefix="bench-reencode-", dir=OUT))
+    encoders.REENCODE_PRESET = preset
     try:
         started = time.perf_counter()
         result = engine.make_part(
@@ -164,6 +173,7 @@ def full_reencode(master: Path, spans) -> tuple[float, object]:
         )  # fmt: skip
         return time.perf_counter() - started, result
     finally:
+        encoders.REENCODE_PRESET = "veryfast"
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -179,6 +189,60 @@ def gate_line(gate: dict) -> str:
     )  # fmt: skip
 
 
+def curl_seconds(url: str) -> float:
+    completed = subprocess.run(
+        ["curl", "-s", "-f", "-o", "/dev/null", "-w", "%{time_total}", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(completed.stdout)
+
+
+def nginx_against_direct(video, rate, work: Path, runs: int = 5) -> None:
+    """The second request of a cached 60 s part, through nginx and directly.
+
+    Signed link through nginx → Django → X-Accel-Redirect (with the cached part's look-up),
+    against nginx's own static location serving the same file.
+    """
+    from django.conf import settings
+
+    from accounts.factories import VerifiedJournalistFactory
+    from media_assets import clips, downloads
+    from media_assets.choices import ClipCut
+    from media_assets.storage import private_storage
+    from tests.downloads.appserver import app_server
+    from tests.nginx import run_nginx
+
+    spans = [(1013, 1013 + int(60 * rate))]
+    clips.request_part(video=video, spans=spans, cut=ClipCut.FAST)  # the first request
+    person = VerifiedJournalistFactory()
+    settings.NEWSROOM_ACCEL_LOCATIONS = {"private": "/protected/"}
+    settings.NEWSROOM_DOWNLOADS_PER_HOUR = 1000
+    settings.ALLOWED_HOSTS = ["*"]
+    through, direct = [], []
+    with app_server() as app:
+        clip = clips.request_part(video=video, spans=spans, cut=ClipCut.FAST)
+        path = Path(private_storage.path(clip.file.name))
+        with run_nginx(
+            work / "nginx", app, media_root=work / "media",
+            private_root=Path(private_storage.location), static_root=path.parent,
+        ) as base:  # fmt: skip
+            for _run in range(runs):
+                started = time.perf_counter()
+                clip = clips.request_part(video=video, spans=spans, cut=ClipCut.FAST)
+                link = downloads.make_link(
+                    user=person, kind="part", object_id=clip.pk, filename="part.mp4"
+                )
+                asking = time.perf_counter() - started
+                through.append(asking + curl_seconds(base + link))
+                direct.append(curl_seconds(base + "/static/" + path.name))
+    size = path.stat().st_size
+    print("cached 60 s part (%.0f MB), second request: through nginx + Django + X-Accel "
+          "median %.3f s (%.2f GB/s), nginx direct %.3f s (%.2f GB/s); ratio %.2fx of direct "
+          "(target >= 0.75x)" % (
+        size / 1e6, median(through), size / median(through) / 1e9, median(direct),
+        size / median(direct) / 1e9, median(direct) / median(through)), flush=True)  # fmt: skip
+
+
 def median(values):
     return statistics.median(values)
 
@@ -192,7 +256,14 @@ def main():
     parser.add_argument(
         "--lengths", default="10,60,598", help="frame-accurate part lengths in seconds"
     )
+    parser.add_argument("--long-preset", default="ultrafast")
+    parser.add_argument(
+        "--steps",
+        default="fast,exact,nginx,concurrent",
+        help="which measurements to run (comma-separated)",
+    )
     args = parser.parse_args()
+    args.master = args.master.resolve()
     if not args.master.exists():
         print("Generating %s (once; minutes)…" % args.master, flush=True)
         generate_master(args.master, "30000/1001" if args.rate == "2997" else "25", 10)
@@ -212,10 +283,11 @@ def main():
     rate = index.rate
     print("master: %s, %s fps, %d frames, keyframes every %d" % (
         args.master.name, rate, index.frame_count, index.keyframes[1]), flush=True)  # fmt: skip
+    steps = set(args.steps.split(","))
     try:
         # 1. fast 60 s
         fast, bare = [], []
-        for run in range(args.runs):
+        for run in range(args.runs if "fast" in steps else 0):
             start = 1013 + 997 * run  # off keyframes, a new part each run
             end = start + int(60 * rate)
             elapsed, clip = through_worker(video, [(start, end)], ClipCut.FAST)
@@ -223,12 +295,15 @@ def main():
             real_start = Fraction(clip.real_spans[0][0]) / rate
             seconds = Fraction(clip.real_spans[0][1] - clip.real_spans[0][0]) / rate
             bare.append(bare_copy(args.master, real_start, seconds, work / "bare.mp4"))
-        print("fast 60 s part: worker median %.2f s, bare ffmpeg -c copy %.2f s, ratio %.2fx "
-              "(target <= 1.5x)" % (median(fast), median(bare), median(fast) / median(bare)),
-              flush=True)  # fmt: skip
+        if fast:
+            print("fast 60 s part: worker median %.2f s, bare ffmpeg -c copy %.2f s, ratio %.2fx "
+                  "(target <= 1.5x)" % (median(fast), median(bare), median(fast) / median(bare)),
+                  flush=True)  # fmt: skip
 
         # 2. frame-accurate 10 s, 60 s, 10 min
         lengths = [int(value) for value in args.lengths.split(",")]
+        if "exact" not in steps:
+            lengths = []
         smart_medians = {}
         for seconds in lengths:
             frames = int(seconds * rate)
@@ -245,15 +320,23 @@ def main():
             if seconds >= 300 and args.no_long:
                 print("  full re-encode of 10 min: skipped (--no-long)", flush=True)
                 continue
-            elapsed, result = full_reencode(args.master, [(13, 13 + frames)])
-            print("  full re-encode %.2f s (%s); smart cut is %.1fx faster (target %s)" % (
-                elapsed, gate_line(result.gate), elapsed / median(smart),
+            preset = args.long_preset if seconds >= 300 else "veryfast"
+            elapsed, result = full_reencode(args.master, [(13, 13 + frames)], preset)
+            print("  full re-encode (x264 %s) %.2f s (%s); smart cut is %.1fx faster "
+                  "(target %s)" % (
+                preset, elapsed, gate_line(result.gate), elapsed / median(smart),
                 {10: "-", 60: ">= 6x"}.get(seconds, ">= 30x")), flush=True)  # fmt: skip
-        spread = max(smart_medians.values()) / min(smart_medians.values())
+        spread = max(smart_medians.values() or [1]) / min(smart_medians.values() or [1])
         print("smart cut time from 10 s to 10 min: %s; max/min %.2f (target <= 1.25/0.75)" % (
             ", ".join("%.2f s" % v for v in smart_medians.values()), spread), flush=True)  # fmt: skip
 
-        # 3. ten identical concurrent requests
+        # 3. a cached part through nginx, against nginx serving the file directly
+        if "nginx" in steps:
+            nginx_against_direct(video, rate, work)
+
+        # 4. ten identical concurrent requests
+        if "concurrent" not in steps:
+            return
         from django.db import connection
 
         from media_assets import clips

@@ -473,5 +473,19 @@ def requeue_stuck() -> list[int]:
     return requeued
 
 
+def parts_requested_by(user, *, limit: int = 50) -> list[Clip]:
+    """The parts this person asked for, the latest request first, each once (one query)."""
+    seen, parts = set(), []
+    for request in (
+        ClipRequest.objects.filter(user=user)
+        .select_related("clip", "clip__video")
+        .order_by("-created_at", "-pk")[: limit * 4]
+    ):
+        if request.clip_id not in seen and len(parts) < limit:
+            seen.add(request.clip_id)
+            parts.append(request.clip)
+    return parts
+
+
 def mark_downloaded(clip: Clip) -> None:
     Clip.objects.filter(pk=clip.pk).update(last_downloaded_at=timezone.now())

@@ -27,7 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from media_assets.models import Download, DownloadKind, Video
+from media_assets.choices import ClipState
+from media_assets.models import Clip, Download, DownloadKind, Video
 
 
 SALT = "media_assets.download"
@@ -237,6 +238,36 @@ def _resolve_master(object_id, payload) -> Target | None:
 
 
 register_target("master", _resolve_master)
+
+
+# --- a part of a video (media_assets.clips) ---------------------------------------------------
+
+
+def _resolve_part(object_id, payload) -> Target | None:
+    clip = Clip.objects.select_related("video").filter(pk=object_id).first()
+    if clip is None or clip.video is None:
+        return None
+    ready = clip.state == ClipState.READY and bool(clip.file)
+    return Target(
+        name=clip.file.name if ready else "",
+        storage_alias="private",
+        filename=payload.get("f") or clip.file.name.rsplit("/", 1)[-1],
+        # evicted, failed or cut from a replaced master: gone, like a withdrawn video
+        available=ready
+        and clip.checksum == clip.video.checksum
+        and clip.video.is_public,
+        video=clip.video,
+        log_fields={
+            "kind": DownloadKind.PART,
+            "in_frame": clip.in_frame,
+            "out_frame": clip.out_frame,
+            "shots": clip.shots,
+            "cut": clip.cut,
+        },
+    )
+
+
+register_target("part", _resolve_part)
 
 
 def anonymise_downloads_of(sender, instance, **kwargs) -> None:

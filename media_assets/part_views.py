@@ -2,35 +2,39 @@
 
 Works without JavaScript: the chooser is a form (typed timecodes at the video's rate, shots,
 the cut), the status page refreshes itself until the part is ready, and a ready part
-downloads like a master (through `media_assets.serving`: Range, and X-Accel behind nginx),
-logged as a `Download` row of kind "part". The video page embeds the same form.
+downloads like a master: a signed link (`media_assets.downloads`, target "part": Range,
+resumable outside the session, X-Accel behind nginx), logged as a `Download` row of kind
+"part". The video page embeds the same form.
 """
 
 from __future__ import annotations
 
-import hashlib
 from fractions import Fraction
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
-from django.http import Http404, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from media_assets import clips
+from media_assets import clips, downloads
 from media_assets.choices import ClipCut, ClipState
-from media_assets.models import Clip, ClipRequest, Download, DownloadKind, Video
-from media_assets.serving import serve_file
+from media_assets.models import Clip, Video
 from media_assets.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
 
 def _may_download(user) -> bool:
-    """A verified journalist: signed in with a confirmed e-mail address."""
-    from allauth.account.models import EmailAddress
+    """The rule of whole downloads: an active account with a verified e-mail address."""
+    from accounts.services import download_access
 
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    return download_access(user) == "verified"
+
+
+def _refused(request):
+    return render(request, "media_assets/parts/refused.html", status=403)
 
 
 def _public_video(pk: int) -> Video:
@@ -75,7 +79,7 @@ def _spans_from_form(video: Video, data) -> tuple[list[tuple[int, int]], list[in
 def choose_part(request, pk: int):
     video = _public_video(pk)
     if not _may_download(request.user):
-        return HttpResponseForbidden(_("Confirm your e-mail address to download."))
+        return _refused(request)
     context = {"video": video, "shots": video.shots.all(), "cuts": ClipCut.choices}
     if request.method == "GET":
         return render(request, "media_assets/parts/choose.html", context)
@@ -130,14 +134,26 @@ def _time_left(clip: Clip) -> int | None:
     return max(0, round(spent * (1 - clip.progress) / clip.progress))
 
 
+def _progress_label(percent: int, time_left: int | None) -> str:
+    if time_left is None:
+        return _("%(percent)d %%") % {"percent": percent}
+    return ngettext(
+        "%(percent)d %% · about %(seconds)d second left",
+        "%(percent)d %% · about %(seconds)d seconds left",
+        time_left,
+    ) % {"percent": percent, "seconds": time_left}
+
+
 @login_required
 def part_status(request, pk: int):
     clip = _own_clip(request, pk)
+    time_left = _time_left(clip)
     status = {
         "state": clip.state,
-        "state_label": clip.get_state_display(),
+        "state_label": capfirst(clip.get_state_display()),
         "percent": clip.percent,
-        "time_left": _time_left(clip),
+        "time_left": time_left,
+        "progress_label": _progress_label(clip.percent, time_left),
         "error": clip.error_message,
     }
     if request.GET.get("format") == "json":
@@ -152,56 +168,20 @@ def part_status(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def part_download(request, pk: int):
+    """A fresh signed link to the ready part (like a master's: Range, resumable, nginx)."""
+    if not _may_download(request.user):
+        return _refused(request)
     clip = _own_clip(request, pk)
     if clip.state != ClipState.READY or not clip.file:
         raise Http404
-    video = clip.video
-    token = hashlib.sha256(
-        ("part:%d:%d:%s" % (clip.pk, request.user.pk, clip.checksum)).encode()
-    ).hexdigest()
-    row, _created = Download.objects.get_or_create(
-        token=token,
-        defaults={
-            "user": request.user,
-            "email": request.user.email,
-            "video": video,
-            "video_key": video.translation_key,
-            "video_title": video.title,
-            "language": translation.get_language() or "",
-            "kind": DownloadKind.PART,
-            "in_frame": clip.in_frame,
-            "out_frame": clip.out_frame,
-            "shots": clip.shots,
-            "cut": clip.cut,
-            "size": clip.size,
-        },
-    )
-    Download.objects.filter(pk=row.pk).update(
-        requests=F("requests") + 1, last_request_at=timezone.now()
-    )
     clips.mark_downloaded(clip)
-    name = clip.file.name.rsplit("/", 1)[-1]
-    try:
-        return serve_file(
-            request,
-            clip.file.name,
-            storage_alias="private",
-            filename=name,
-            attachment=True,
-        )
-    except FileNotFoundError:
-        raise Http404 from None
-
-
-def part_list(request):
-    """The account page's list of parts (the latest first)."""
-    requests = (
-        ClipRequest.objects.filter(user=request.user)
-        .select_related("clip", "clip__video")
-        .order_by("-created_at")[:50]
+    link = downloads.make_link(
+        user=request.user,
+        kind="part",
+        object_id=clip.pk,
+        filename=clip.file.name.rsplit("/", 1)[-1],
+        language=translation.get_language() or "",
     )
-    return [request.clip for request in requests]
-
-
-def timecode_of(frame: int, video: Video) -> str:
-    return frames_to_timecode(frame, video.fps)
+    response = HttpResponse(status=303)
+    response["Location"] = link
+    return response

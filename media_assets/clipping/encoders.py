@@ -121,6 +121,10 @@ def _rate(index: MasterIndex) -> str:
     return "%d/%d" % (index.rate.numerator, index.rate.denominator)
 
 
+# x264's preset for full re-encodes of H.264 masters (bench/clips.py may measure another).
+REENCODE_PRESET = "veryfast"
+
+
 def reencode_video_args(index: MasterIndex) -> tuple[list[str], str]:
     """A broadcast-grade match of the master: same size, rate, scan; at least its bit rate.
 
@@ -145,7 +149,7 @@ def reencode_video_args(index: MasterIndex) -> tuple[list[str], str]:
         params = ["keyint=%d" % max(1, round(index.rate))]
         if interlaced:
             params.append("tff=1" if tff else "bff=1")
-        args = ["-c:v", "libx264", "-preset", "veryfast", *rates,
+        args = ["-c:v", "libx264", "-preset", REENCODE_PRESET, *rates,
                 "-x264-params", ":".join(params)]  # fmt: skip
         if interlaced:
             args += ["-flags", "+ildct+ilme", "-top", "1" if tff else "0"]

@@ -84,31 +84,23 @@ def extract_frames(
 def psnr_against(
     reference: Path, others: Path, count: int, size: tuple[int, int]
 ) -> list[float]:
-    """Luma PSNR of the single frame in `reference` against each of the `count` frames in `others`."""
-    frame_bytes = size[0] * size[1]
-    data = others.read_bytes()
+    """Luma PSNR of the single frame in `reference` against each of the `count` frames in `others`.
+
+    One ffmpeg run: the psnr filter repeats the reference's only frame for each other frame.
+    """
     raw = ["-f", "rawvideo", "-pix_fmt", "gray", "-s", "%dx%d" % size]
+    completed = run(
+        [
+            "ffmpeg", "-nostdin", "-v", "error", *raw, "-i", "file:" + str(others),
+            *raw, "-i", "file:" + str(reference),
+            "-lavfi", "[0:v][1:v]psnr=stats_file=-:eof_action=repeat", "-f", "null", "-",
+        ],
+        timeout=conf.probe_timeout() * 4,
+    )  # fmt: skip
     values = []
-    for position in range(count):
-        other = others.with_name("%s-%d" % (others.name, position))
-        other.write_bytes(data[position * frame_bytes : (position + 1) * frame_bytes])
-        completed = run(
-            [
-                "ffmpeg", "-nostdin", "-v", "error", *raw, "-i", "file:" + str(reference),
-                *raw, "-i", "file:" + str(other),
-                "-lavfi", "[0:v][1:v]psnr=stats_file=-", "-f", "null", "-",
-            ],
-            timeout=conf.probe_timeout() * 4,
-        )  # fmt: skip
-        other.unlink()
-        found = PSNR_LINE.search(completed.stdout.decode("ascii", "replace"))
-        if found is None:
-            values.append(0.0)
-        else:
-            values.append(
-                math.inf if found.group(1) == "inf" else float(found.group(1))
-            )
-    return values
+    for found in PSNR_LINE.finditer(completed.stdout.decode("ascii", "replace")):
+        values.append(math.inf if found.group(1) == "inf" else float(found.group(1)))
+    return (values + [0.0] * count)[:count]
 
 
 def _check_frame(
@@ -182,28 +174,37 @@ def _streams(path: Path) -> dict:
     return json.loads(completed.stdout or b"{}")
 
 
-def _audio_extent(path: Path) -> tuple[float, float] | None:
-    """Start and end (seconds) of the first audio stream, from its packets."""
+def _audio_frames(path: Path, interval: str) -> list[tuple[float, float]]:
+    """(start, end) in seconds of the decoded audio frames in `interval` (-read_intervals).
+
+    Decoded, not listed: an edit list's trim of the first packet is then applied.
+    """
     completed = run(
         [
             "ffprobe", "-v", "error", *LOCAL_ONLY, "-select_streams", "a:0",
-            "-show_entries", "packet=pts_time,duration_time,flags", "-of", "csv=p=0",
-            "file:" + str(path),
+            "-read_intervals", interval, "-print_format", "json", "-show_entries",
+            "stream=sample_rate:frame=pts_time,nb_samples", "file:" + str(path),
         ],
         timeout=conf.probe_timeout() * 4,
     )  # fmt: skip
-    start = end = None
-    for line in completed.stdout.decode().splitlines():
-        pts, duration, flags = (line.split(",") + ["", "", ""])[:3]
-        if "D" in flags or pts in ("", "N/A"):
-            continue
-        begin = float(pts)
-        finish = begin + (float(duration) if duration not in ("", "N/A") else 0)
-        start = begin if start is None else min(start, begin)
-        end = finish if end is None else max(end, finish)
-    if start is None:
+    data = json.loads(completed.stdout or b"{}")
+    rate = int((data.get("streams") or [{}])[0].get("sample_rate") or 0)
+    frames = []
+    for frame in data.get("frames", []):
+        pts, samples = frame.get("pts_time"), frame.get("nb_samples")
+        if rate and pts not in (None, "N/A") and samples:
+            frames.append((float(pts), float(pts) + int(samples) / rate))
+    return frames
+
+
+def _audio_extent(path: Path, seconds: float) -> tuple[float, float] | None:
+    """Start and end (seconds) of the first audio stream as decoded: its first and last frames."""
+    # from 0: the packets an edit list hides come before it (a GOP's worth after a copy)
+    head = _audio_frames(path, "0%+1")
+    tail = _audio_frames(path, "%.6f%%" % max(0.0, seconds - 1))
+    if not head or not tail:
         return None
-    return start, end
+    return min(start for start, _end in head), max(end for _start, end in tail)
 
 
 def check(
@@ -213,11 +214,15 @@ def check(
     *,
     workdir: Path,
     seams: list[int] | None = None,
+    encoded: list[tuple[int, int]] | None = None,
 ) -> GateReport:
-    """Check a frame-accurate part made of `spans` of the master (joined in order)."""
+    """Check a frame-accurate part made of `spans` of the master (joined in order).
+
+    `encoded`: the output frames a smart cut re-encoded; only they (and the frames just
+    after each) are decoded, the copied GOPs being the master's own bytes.
+    """
     report = GateReport(expected_frames=sum(end - start for start, end in spans))
-    packets = read_packets(output, _demuxer(output))
-    report.frames = len(packets)
+    report.frames = frame_count(output)
     if report.frames != report.expected_frames:
         report.failures.append(
             "%d frames instead of %d" % (report.frames, report.expected_frames)
@@ -234,27 +239,68 @@ def check(
             output_frame=offset + end - start - 1, master_frame=end - 1,
         )  # fmt: skip
         offset += end - start
-    _check_decoding(report, output, index, seams or [0, report.frames])
+    _check_decoding(report, output, index, seams or [0, report.frames], encoded)
     if index.info.has_audio:
         _check_audio(report, output, index)
     return report
+
+
+def frame_count(output: Path) -> int:
+    """The video frames a player shows.
+
+    The header's sample count less the frames an edit list hides (only ever at the start);
+    packets are listed only where there is no count.
+    """
+    completed = run(
+        [
+            "ffprobe", "-v", "error", *LOCAL_ONLY, "-f", _demuxer(output),
+            "-select_streams", "v:0", "-read_intervals", "%+#32", "-print_format", "json",
+            "-show_entries", "stream=nb_frames:packet=flags", "file:" + str(output),
+        ],
+        timeout=conf.probe_timeout(),
+    )  # fmt: skip
+    data = json.loads(completed.stdout or b"{}")
+    streams = data.get("streams") or [{}]
+    total = str(streams[0].get("nb_frames", ""))
+    if not total.isdigit():
+        return len(read_packets(output, _demuxer(output)))
+    hidden = sum("D" in packet.get("flags", "") for packet in data.get("packets", []))
+    return int(total) - hidden
 
 
 def _demuxer(path: Path) -> str:
     return "mxf" if path.suffix == ".mxf" else "mov"
 
 
+# Frames decoded past a re-encoded piece: B-frames there may be reordered across the seam.
+AFTER_SEAM = 8
+
+
 def _check_decoding(
-    report: GateReport, output: Path, index: MasterIndex, seams: list[int]
+    report: GateReport,
+    output: Path,
+    index: MasterIndex,
+    seams: list[int],
+    encoded: list[tuple[int, int]] | None = None,
 ) -> None:
-    """Decode around every seam (one GOP either side; copied GOPs are the master's own bytes)."""
+    """Decode around every seam (one GOP either side; copied GOPs are the master's own bytes).
+
+    With `encoded`, each re-encoded piece (it starts on its own keyframe) and the frames
+    just after it.
+    """
     gop = max(
         [b - a for a, b in zip(index.keyframes, index.keyframes[1:], strict=False)]
         or [index.frame_count]
     )
+    if encoded is not None:
+        ranges = [(a, min(report.frames, b + AFTER_SEAM)) for a, b in encoded]
+    else:
+        ranges = [
+            (max(0, seam - gop - 1), min(report.frames, seam + gop + 1))
+            for seam in sorted(set(seams))
+        ]
     windows: list[list[int]] = []
-    for seam in sorted(set(seams)):
-        start, end = max(0, seam - gop - 1), min(report.frames, seam + gop + 1)
+    for start, end in sorted(ranges):
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
@@ -287,7 +333,7 @@ def _check_audio(report: GateReport, output: Path, index: MasterIndex) -> None:
     if audio is None:
         report.failures.append("no audio")
         return
-    extent = _audio_extent(output)
+    extent = _audio_extent(output, float(report.frames / index.rate))
     if extent is None:
         report.failures.append("no audio packets")
         return

@@ -50,6 +50,12 @@ class MasterIndex:
     audio_channel_layout: str = ""
     x264_options: dict[str, str] = field(default_factory=dict)
     parameter_sets: tuple[bytes, ...] = ()
+    # where the video is among the master's streams, and the time stamps a demuxer reads:
+    # a frame's raw pts is time(frame) + format_start, its dts decode_delay earlier
+    video_stream: int = -1
+    video_time_base: Fraction = Fraction(0)
+    format_start: Fraction = Fraction(0)
+    decode_delay: Fraction | None = None
 
     @property
     def intra_only(self) -> bool:
@@ -82,6 +88,10 @@ class MasterIndex:
             ["-ss", "%.6f" % start] if earlier else [],
             "trim=start=%.6f,setpts=PTS-STARTPTS" % skip,
         )
+
+    def raw_time(self, frame: int) -> Fraction:
+        """The demuxer's own pts of a frame, in seconds (what concat's inpoint counts)."""
+        return self.time(frame) + self.format_start
 
     def keyframe_at_or_before(self, frame: int) -> int:
         found = 0
@@ -180,6 +190,24 @@ def x264_options(annexb: bytes) -> dict[str, str]:
     return options
 
 
+def first_packet_delay(
+    path: Path, demuxer: str, time_base: Fraction
+) -> Fraction | None:
+    """How far decoding runs ahead: pts − dts of the first video packet, in seconds."""
+    completed = run(
+        [
+            "ffprobe", "-v", "error", *LOCAL_ONLY, "-f", demuxer, "-select_streams", "v:0",
+            "-read_intervals", "%+#1", "-show_entries", "packet=pts,dts", "-of", "csv=p=0",
+            "file:" + str(path),
+        ],
+        timeout=conf.probe_timeout(),
+    )  # fmt: skip
+    pts, _sep, dts = completed.stdout.decode().strip().partition(",")
+    if not pts.lstrip("-").isdigit() or not dts.lstrip("-").isdigit():
+        return None
+    return (int(pts) - int(dts)) * time_base
+
+
 def index_master(path: Path) -> MasterIndex:
     """Probe a master and list its frames from the packets (no decoding)."""
     info = probe(path)
@@ -255,12 +283,26 @@ def index_master(path: Path) -> MasterIndex:
         parameter_sets=h264_parameter_sets(annexb)
         if info.video_codec == "h264"
         else (),
+        video_stream=int(video.get("index", -1)),
+        video_time_base=time_base,
+        format_start=format_start,
+        decode_delay=first_packet_delay(path, info.demuxer, time_base),
     )
+
+
+# Raised when the index gains a field: cached indexes of an older version are listed again.
+INDEX_VERSION = 2
 
 
 def index_to_json(index: MasterIndex) -> str:
     data = dataclasses.asdict(index)
     data.pop("path")
+    data["version"] = INDEX_VERSION
+    data["format_start"] = str(index.format_start)
+    data["video_time_base"] = str(index.video_time_base)
+    data["decode_delay"] = (
+        str(index.decode_delay) if index.decode_delay is not None else None
+    )
     data["info"]["frame_rate"] = str(index.info.frame_rate)
     data["rate"] = str(index.rate)
     data["video_offset"] = str(index.video_offset)
@@ -270,7 +312,10 @@ def index_to_json(index: MasterIndex) -> str:
 
 def index_from_json(text: str, path: Path) -> MasterIndex:
     data = json.loads(text)
+    if data.pop("version", None) != INDEX_VERSION:
+        raise ValueError("an index of another version")
     info = data.pop("info")
+    delay = data.pop("decode_delay")
     info["frame_rate"] = (
         Fraction(info["frame_rate"]) if info["frame_rate"] != "None" else None
     )
@@ -279,6 +324,9 @@ def index_from_json(text: str, path: Path) -> MasterIndex:
         info=ProbeResult(**info),
         rate=Fraction(data.pop("rate")),
         video_offset=Fraction(data.pop("video_offset")),
+        format_start=Fraction(data.pop("format_start")),
+        video_time_base=Fraction(data.pop("video_time_base")),
+        decode_delay=Fraction(delay) if delay is not None else None,
         keyframes=tuple(data.pop("keyframes")),
         decode_order=tuple(data.pop("decode_order")),
         parameter_sets=tuple(

@@ -166,3 +166,25 @@ def my_downloads(context, limit=50):
                 )
         entries.append({"row": row, "fresh": fresh, "page": page})
     return {"entries": entries}
+
+
+@register.inclusion_tag("components/my_parts.html", takes_context=True)
+def my_parts(context, limit=50):
+    """The parts the person asked for: ready, in progress or failed (account page, one query)."""
+    from media_assets.clips import parts_requested_by
+    from media_assets.timecode import frames_to_timecode
+
+    parts = []
+    for clip in parts_requested_by(context["request"].user, limit=limit):
+        video = clip.video
+        fps = video.fps if video is not None else Fraction(25)
+        parts.append(
+            {
+                "clip": clip,
+                "title": video.title if video is not None else "",
+                "in": frames_to_timecode(clip.in_frame, fps),
+                "out": frames_to_timecode(clip.out_frame, fps),
+                "shots": len(clip.shots) if len(clip.spans) > 1 else 0,
+            }
+        )
+    return {"parts": parts}

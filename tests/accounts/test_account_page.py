@@ -19,8 +19,8 @@ def test_account_page_shows_email_organisation_newsletter_and_password(
     client.get("/en/accounts/profile/")  # warm
 
     # session, user, newsletter consent; base.html's Wagtail user bar asks for the
-    # user's and groups' permissions (2); the person's downloads (1)
-    with django_assert_num_queries(6):
+    # user's and groups' permissions (2); the person's downloads (1) and parts (1)
+    with django_assert_num_queries(7):
         response = client.get("/en/accounts/profile/")
 
     content = response.content.decode()

@@ -87,6 +87,31 @@ def test_video_page_shows_player_facts_shots_releases_and_the_panel_per_person(
 VIDEO_PAGE_QUERIES = 7
 
 
+@pytest.mark.parametrize(
+    ("_case", "language"),
+    [("release and video pages", "en"), ("video page", "fr")],
+)
+def test_the_part_chooser_is_offered_under_each_video_only_to_who_may_download(
+    public_video, _case, language
+):
+    # given
+    chooser = '<a href="/%s/parts/choose/%d/">' % (language, public_video.pk)
+    pages = [public_video.get_public_url(language)]
+    if language == "en":
+        pages.append("/en/news/allies-meet/")
+
+    for url in pages:
+        # when
+        anonymous = Client().get(url).content.decode()
+        unverified = client_for(UserFactory()).get(url).content.decode()
+        verified = client_for(VerifiedJournalistFactory()).get(url).content.decode()
+
+        # then
+        assert chooser not in anonymous
+        assert chooser not in unverified
+        assert verified.count(chooser) == 1, url
+
+
 def test_french_page_and_panel(public_video):
     # when
     html = Client().get(public_video.get_public_url("fr")).content.decode()
@@ -449,7 +474,7 @@ def test_account_page_lists_my_downloads_with_fresh_links(
     assert Download.objects.filter(user=person).count() == 2
 
 
-ACCOUNT_PAGE_QUERIES = 7
+ACCOUNT_PAGE_QUERIES = 8  # downloads (1) and parts (1) among them
 
 
 def test_from_the_video_page_the_file_is_dated_by_its_release(public_video):

@@ -173,6 +173,10 @@ def test_interlaced_mpeg2_mxf_is_reencoded_in_mxf(tmp_path, spans):
     assert result.path.suffix == ".mxf"
     assert_gate_passed(result, spans)
     assert_audio_with_video(result)
+    tags = stream_info(result.path)["format"]["tags"]
+    assert (tags["material_package_name"], tags["comment_Title"]) == ("Press", "Press")
+    assert tags["comment_Credit"] == "UN Photo"
+    assert tags["comment_Copyright"] == "© UN 2026"
     video = stream_info(result.path)["streams"][0]
     assert (video["codec_name"], video["width"], video["height"]) == (
         "mpeg2video",
@@ -226,10 +230,16 @@ def test_fast_cut_starts_on_the_keyframe_before(h264_25, tmp_path, spans, real):
 def test_fast_cut_of_a_mxf_master_keeps_mxf(tmp_path):
     index = index_master(make_master("mpeg2_mxf"))
     result = engine.make_part(
-        index, [(13, 30)], engine.FAST, tmp_path / "job", name="p"
-    )
+        index, [(13, 30)], engine.FAST, tmp_path / "job", name="p",
+        metadata=engine.Metadata(title="Press", credit="UN Photo", copyright="© UN 2026"),
+    )  # fmt: skip
     assert result.path.suffix == ".mxf"
     assert result.real[0][0] == index.keyframe_at_or_before(13)
+    tags = stream_info(result.path)["format"]["tags"]
+    assert (tags["comment_Credit"], tags["comment_Copyright"]) == (
+        "UN Photo",
+        "© UN 2026",
+    )
 
 
 def test_progress_reaches_one(h264_25, tmp_path):
@@ -249,3 +259,72 @@ def test_one_file_per_shot_is_a_stored_zip(h264_25, tmp_path):
     assert [info.filename for info in infos] == ["shot-1.mp4", "shot-2.mp4"]
     assert {info.compress_type for info in infos} == {zipfile.ZIP_STORED}
     assert [part["frames"] for part in result.gate["parts"]] == [14, 12]
+
+
+def test_the_gate_finds_copied_audio_behind_more_than_a_second_of_hidden_packets(
+    tmp_path,
+):
+    # given: one keyframe only, so a copy from 2 s keeps 2 s of audio packets that the
+    # edit list hides (as a smart cut's copied audio does far from a keyframe)
+    master = tmp_path / "one-gop.mp4"
+    part = tmp_path / "part.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "3",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "100", "-c:a", "aac",
+         str(master)],
+        check=True,
+    )  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", "2.0", "-t", "0.8", "-i", str(master),
+         "-vn", "-c:a", "copy", "-copypriorss:a", "1", str(part)],
+        check=True,
+    )  # fmt: skip
+
+    # when
+    start, end = gate._audio_extent(part, 0.8)
+
+    # then: found, starting with the part and lasting as long (within one AAC frame; the
+    # smart cut's gate then asks for less than 1 ms at the start)
+    assert abs(start) < 1024 / 48000
+    assert abs(end - 0.8) < 1024 / 48000
+
+
+@pytest.fixture(scope="module")
+def two_second_gops(tmp_path_factory):
+    """8 s of x264 with a keyframe every 2 s (as the benchmark's master), AAC stereo."""
+    path = tmp_path_factory.mktemp("gop50") / "gop50.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "8",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "50",
+         "-keyint_min", "50", "-sc_threshold", "0", "-bf", "2", "-c:a", "aac",
+         "-b:a", "192k", str(path)],
+        check=True,
+    )  # fmt: skip
+    return index_master(path)
+
+
+@pytest.mark.parametrize(
+    ("_case", "start", "reason"),
+    [
+        ("audio copied", 20, ""),
+        # ffmpeg places the copied audio's edit list 8 ms late here
+        ("audio re-encoded", 27, "audio starts 8.0 ms off; audio re-encoded"),
+    ],
+)
+def test_a_smart_cut_copies_its_audio_or_re_encodes_only_the_audio(
+    two_second_gops, tmp_path, _case, start, reason
+):
+    # when
+    result = exact(two_second_gops, [(start, start + 100)], tmp_path)
+
+    # then: still a smart cut, its sound starting with the first frame
+    assert_gate_passed(result, [(start, start + 100)])
+    assert result.method == engine.METHOD_SMART
+    assert result.fallback_reason.endswith(reason)
+    assert result.gate["audio_offset"] == 0.0
+    codec = [
+        s for s in stream_info(result.path)["streams"] if s["codec_type"] == "audio"
+    ]
+    assert codec[0]["codec_name"] == "aac"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.test import TestCase
+import re
+
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -63,17 +65,23 @@ def test_a_part_by_timecodes_is_prepared_and_downloaded_and_logged(client, journ
     )
     assert 'http-equiv="refresh"' not in text
 
-    download = client.get("/en/parts/%d/download/" % clip.pk, HTTP_RANGE="bytes=0-99")
+    link = client.get("/en/parts/%d/download/" % clip.pk)
+    assert link.status_code == 303
+    assert link["Location"].startswith("/downloads/")
+    assert link["Location"].endswith("/press-briefing_00-00-00-17_00-00-01-05.mp4")
+    download = Client().get(link["Location"], HTTP_RANGE="bytes=0-99")
     assert download.status_code == 206
     assert download["Content-Range"] == "bytes 0-99/%d" % clip.size
     assert (
-        "press-briefing_00-00-00-17_00-00-01-05.mp4" in download["Content-Disposition"]
+        'filename="press-briefing_00-00-00-17_00-00-01-05.mp4"'
+        in download["Content-Disposition"]
     )
     row = Download.objects.get()
     assert (row.kind, row.in_frame, row.out_frame, row.cut, row.user, row.requests) == (
         DownloadKind.PART, 17, 30, "fast", journalist, 1,
     )  # fmt: skip
-    client.get("/en/parts/%d/download/" % clip.pk, HTTP_RANGE="bytes=100-")
+    # resumed outside the session, as a download manager does: the same download
+    Client().get(link["Location"], HTTP_RANGE="bytes=100-")
     row.refresh_from_db()
     assert row.requests == 2
     assert Download.objects.count() == 1
@@ -151,5 +159,94 @@ def test_the_status_page_refreshes_without_javascript_and_answers_json(
     assert status["percent"] == 25
     assert 29 <= status["time_left"] <= 31
     page = client.get("/fr/parts/%d/" % clip.pk).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert 'value="25"' in page
+    assert re.search(r"25\u00a0% · environ (29|30|31) secondes restantes", page)
+
+
+def _part(video, start, state, **fields):
+    return Clip.objects.create(
+        video=video, checksum=video.checksum, spans=[[start, start + 25]],
+        spans_key="%d-%d" % (start, start + 25), in_frame=start, out_frame=start + 25,
+        cut="fast", state=state, **fields,
+    )  # fmt: skip
+
+
+def _ask(user, clip):
+    from media_assets.models import ClipRequest
+
+    ClipRequest.objects.create(clip=clip, user=user)
+
+
+def test_the_account_page_lists_my_parts_ready_running_and_failed(
+    client, journalist, django_assert_num_queries
+):
+    # given: three parts of mine (one asked twice), one of someone else
+    video = VideoFactory(
+        public_since=timezone.now(), checksum="a" * 64, title="Press briefing"
+    )
+    ready = _part(video, 25, ClipState.READY, file="parts/aa/1/p.mp4", size=48_500_000)
+    running = _part(video, 50, ClipState.RUNNING, progress=0.42)
+    failed = _part(video, 75, ClipState.FAILED, error="timeout")
+    for clip in (ready, running, failed, ready):
+        _ask(journalist, clip)
+    _ask(VerifiedJournalistFactory(), _part(video, 100, ClipState.READY))
+    client.get("/en/accounts/profile/")
+
+    # when
+    with django_assert_num_queries(PROFILE_QUERIES):
+        html = client.get("/en/accounts/profile/").content.decode()
+
+    # then
+    assert html.count("<tr data-part=") == 3
+    assert '<tr data-part="%d" data-state="ready">' % ready.pk in html
+    assert 'href="/en/parts/%d/download/" download>Download' % ready.pk in html
+    assert "(48.5 MB)" in html
+    assert "00:00:01:00–00:00:02:00" in html
+    assert "Being prepared (42 %)" in html
+    assert 'href="/en/parts/%d/">Follow its preparation' % running.pk in html
+    assert (
+        "Failed: Preparing the part took too long and was stopped. Try again." in html
+    )
+    assert 'href="/en/parts/choose/%d/">Choose the part again' % video.pk in html
+
+    # and: six more parts cost no more queries
+    for number in range(6):
+        _ask(journalist, _part(video, 200 + 25 * number, ClipState.QUEUED))
+    with django_assert_num_queries(PROFILE_QUERIES):
+        html = client.get("/en/accounts/profile/").content.decode()
+    assert html.count("<tr data-part=") == 9
+
+
+# session, user, newsletter consent, the Wagtail user bar's permissions (2), the person's
+# downloads (1) and parts (1)
+PROFILE_QUERIES = 7
+
+
+def test_the_account_page_says_so_in_french_when_there_are_no_parts(client, journalist):
+    html = client.get("/fr/accounts/profile/").content.decode()
+    assert "Vos extraits" in html
+    assert "Vous n’avez encore demandé aucun extrait de vidéo." in html
+
+
+def test_a_part_is_downloaded_only_under_the_rule_of_whole_downloads(
+    client, journalist
+):
+    # given: my ready part; then my address is no longer verified
+    from allauth.account.models import EmailAddress
+
+    video = VideoFactory(public_since=timezone.now(), checksum="a" * 64)
+    clip = _part(video, 25, ClipState.READY, file="parts/aa/1/p.mp4", size=10)
+    _ask(journalist, clip)
+    EmailAddress.objects.filter(user=journalist).update(verified=False)
+
+    # when
+    download = client.get("/fr/parts/%d/download/" % clip.pk)
+    chooser = client.get(choose_url(video, "fr"))
+
+    # then
+    assert (download.status_code, chooser.status_code) == (403, 403)
+    assert (
+        "Confirmez votre adresse e-mail pour télécharger." in chooser.content.decode()
+    )
+    assert Download.objects.count() == 0

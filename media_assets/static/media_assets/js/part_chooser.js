@@ -42,7 +42,9 @@
     var seconds = (b - a) / fps;
     var text = form.dataset.durationLabel || "";
     var size = bitRate ? " · ~" + Math.max(1, Math.round(bitRate * seconds / 8 / 1e6)) + " MB" : "";
-    estimate.textContent = text + seconds.toFixed(2) + " s" + size;
+    var figures = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+    var language = document.documentElement.lang || undefined;
+    estimate.textContent = text + seconds.toLocaleString(language, figures) + " s" + size;
   }
   function act(action) {
     if (action === "mark-in") inField.value = toTimecode(currentFrame());

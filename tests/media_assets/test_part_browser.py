@@ -1,0 +1,186 @@
+"""The part chooser in Chromium, by keyboard only, in each language, with axe-core.
+
+Mark in and out at the player's position (I, O, ←, →), tick shots, choose the frame-accurate
+cut, prepare: a real Celery worker makes the part while the status page's progress bar moves
+to 100, then the part downloads (signed link) and is the worker's file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.files import File
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from accounts.factories import VerifiedJournalistFactory
+from media_assets.factories import ShotFactory
+from media_assets.models import Clip
+from tests.downloads import appserver
+from tests.media_assets.clip_videos import video_with_master
+from tests.media_assets.test_clips_worker import queue, worker_process  # noqa: F401
+
+
+TEXT = {
+    "en": {
+        "help": "Keyboard: I marks the in-point and O the out-point",
+        "estimate": "Expected duration: 0.84 s",
+        "exact": "Frame-accurate: exactly the frames chosen (takes longer).",
+        "prepare": "Prepare",
+        "download": "Download the part",
+    },
+    "fr": {
+        "help": "Clavier : I marque l’entrée et O la sortie",
+        "estimate": "Durée prévue : 0,84 s",
+        "exact": "À l’image près : exactement les images choisies (plus long).",
+        "prepare": "Préparer",
+        "download": "Télécharger l’extrait",
+    },
+}
+
+
+def press_until_focused(page, locator, limit=80):
+    for _press in range(limit):
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError("could not reach %s with Tab" % locator)
+
+
+def no_serious_violations(page, name):
+    results = Axe().run(page)
+    serious = [
+        "%s: %s" % (violation["id"], [n["target"] for n in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "%s: %s" % (name, serious)
+
+
+def progress_until_ready(page, download_link, seconds=300) -> list[int]:
+    """The progress bar's values, read every 50 ms until the download link shows."""
+    seen = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if download_link.count():
+                return seen
+            value = page.evaluate(
+                "() => { const bar = document.getElementById('part-progress');"
+                " return bar ? Number(bar.value) : null; }"
+            )
+        except Exception:  # noqa: BLE001 (the page reloads itself when the part is ready)
+            value = None
+        if value is not None and (not seen or seen[-1] != value):
+            seen.append(value)
+        time.sleep(0.05)
+    raise AssertionError("no download link after %ss; progress %s" % (seconds, seen))
+
+
+@pytest.mark.browser
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_part_chooser_by_keyboard(language, browser, queue, tmp_path):  # noqa: F811
+    # given: a public 12-second master (its own preview), three shots, a journalist
+    text = TEXT[language]
+    video = video_with_master(
+        "h264_open_long", public_since=timezone.now(), title="Press briefing"
+    )
+    with Path(video.file.path).open("rb") as handle:
+        video.preview.save("preview-parts.mp4", File(handle))
+    shots = [
+        ShotFactory(video=video, start=Decimal(a), end=Decimal(b), description=name)
+        for a, b, name in [
+            ("0.4", "5.2", "Arrival of the delegations"),
+            ("5.2", "6.8", "Handshake"),
+            ("6.8", "11.6", "Opening statement"),
+        ]
+    ]
+    journalist = VerifiedJournalistFactory()
+    client = Client()
+    client.force_login(journalist)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    with (
+        worker_process(queue, tmp_path / "var", {}),
+        appserver.app_server(wrap=StaticFilesHandler) as base,
+    ):
+        context = browser.new_context(locale=language, accept_downloads=True)
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}]
+        )
+        page = context.new_page()
+        try:
+            # when: the chooser, in and out marked with the keyboard at the player
+            page.goto(base + "/%s/parts/choose/%d/" % (language, video.pk))
+            page.wait_for_function(
+                "() => document.getElementById('part-player').readyState >= 1"
+            )
+            assert (
+                text["help"] in page.locator(".part-chooser .help").first.inner_text()
+            )
+            no_serious_violations(page, "chooser")
+            for _frame in range(5):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("i")
+            for _frame in range(20):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("o")
+
+            # then
+            assert page.locator("#part-in").input_value() == "00:00:00:05"
+            assert page.locator("#part-out").input_value() == "00:00:01:01"
+            assert text["estimate"] in page.locator("#part-estimate").inner_text()
+
+            # when: two shots ticked, the frame-accurate cut, prepare
+            for shot in (shots[0], shots[2]):
+                box = page.get_by_role("checkbox", name=shot.description)
+                press_until_focused(page, box)
+                page.keyboard.press("Space")
+                assert box.is_checked()
+            press_until_focused(page, page.get_by_role("radio", checked=True).last)
+            page.keyboard.press("ArrowDown")
+            assert page.get_by_role("radio", name=text["exact"]).is_checked()
+            press_until_focused(page, page.get_by_role("button", name=text["prepare"]))
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+
+            # then: the progress bar moves to 100, the page offers the download
+            no_serious_violations(page, "status")
+            link = page.get_by_role("link", name=text["download"])
+            seen = progress_until_ready(page, link)
+            clip = Clip.objects.get()
+            assert clip.state == "ready", clip.error_detail
+            assert seen == sorted(seen), seen
+            assert seen[-1] == 100, seen
+            assert any(0 < value < 100 for value in seen), seen
+            no_serious_violations(page, "ready")
+
+            # when: downloaded by keyboard
+            press_until_focused(page, link)
+            with page.expect_download() as download_info:
+                page.keyboard.press("Enter")
+            download = download_info.value
+            target = tmp_path / "part.mp4"
+            download.save_as(target)
+
+            # then: the worker's file, named after the video and the timecodes
+            assert clip.spans == [[10, 130], [170, 290]]
+            assert clip.gate["passed"] is True
+            stored = Path(settings.PRIVATE_MEDIA_ROOT) / clip.file.name
+            assert target.read_bytes() == stored.read_bytes()
+            assert download.suggested_filename == (
+                "press-briefing_00-00-00-10_00-00-11-15.mp4"
+            )
+        finally:
+            context.close()
+            connections.close_all()
