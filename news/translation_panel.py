@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.ui.components import Component
@@ -59,6 +60,8 @@ def _kinds(locale) -> list[Kind]:
     from news.models import NewsReleasePage, Speaker, Topic
 
     kinds = []
+    # wagtail-localize's form opens with the translator's language ticked.
+    select = "?" + urlencode({"select_locale": locale.language_code})
     releases = _untranslated(
         NewsReleasePage.objects.filter(alias_of__isnull=True), locale
     ).select_related("locale")
@@ -72,7 +75,8 @@ def _kinds(locale) -> list[Kind]:
                     language=page.locale.get_display_name(),
                     translate_url=reverse(
                         "wagtail_localize:submit_page_translation", args=[page.pk]
-                    ),
+                    )
+                    + select,
                     read_url=(page.get_url() or "") if page.live else "",
                 )
                 for page in rows
@@ -100,7 +104,8 @@ def _kinds(locale) -> list[Kind]:
                         translate_url=reverse(
                             "wagtail_localize:submit_snippet_translation",
                             args=[opts.app_label, opts.model_name, row.pk],
-                        ),
+                        )
+                        + select,
                         read_url=reverse(inspect, args=[row.pk]) if inspect else "",
                     )
                     for row in rows

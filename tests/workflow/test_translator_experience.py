@@ -220,13 +220,22 @@ def test_the_translators_dashboard_leads_to_the_english_sources_not_yet_in_frenc
     assert "Arrivals at headquarters" in page
     assert "Alex Morgan" in page
     assert "Intelligence" in page
-    start = reverse("wagtail_localize:submit_page_translation", args=[waiting.pk])
+    start = (
+        reverse("wagtail_localize:submit_page_translation", args=[waiting.pk])
+        + "?select_locale=fr"
+    )
     assert 'href="%s"' % start in page
     assert ">%s<" % translate in page
-    assert client.get(start).status_code == 200
-    start_video = reverse(
-        "wagtail_localize:submit_snippet_translation",
-        args=["media_assets", "video", video.pk],
+    form = client.get(start).content.decode()
+    assert re.search(
+        r'<input[^>]*value="%d"[^>]*checked' % editorial.locales["fr"].pk, form
+    )
+    start_video = (
+        reverse(
+            "wagtail_localize:submit_snippet_translation",
+            args=["media_assets", "video", video.pk],
+        )
+        + "?select_locale=fr"
     )
     assert 'href="%s"' % start_video in page
     assert client.get(start_video).status_code == 200
