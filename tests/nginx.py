@@ -291,7 +291,8 @@ def run_gunicorn(
                 *extra_args,
             ],
             cwd=settings.BASE_DIR,
-            env={"PATH": os.environ.get("PATH", ""), **env},
+            # Unbuffered: tests read the access log while gunicorn runs.
+            env={"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1", **env},
             stdout=output,
             stderr=subprocess.STDOUT,
         )  # fmt: skip

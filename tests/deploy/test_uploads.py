@@ -2,6 +2,7 @@
 
 import http.client
 import secrets
+import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -70,14 +71,18 @@ def test_a_slow_upload_goes_to_the_upload_workers_through_nginx(
     assert (settings.PRIVATE_MEDIA_ROOT / video.file.name).exists()
     # The upload workers took it (buffered by nginx: "HTTP/1.0" from nginx), not the web's.
     # (gunicorn's fixture logs to tmp_path/gunicorn-N/gunicorn.log, in order of start)
-    logs = {
-        name: (tmp_path / ("gunicorn-%d" % number) / "gunicorn.log").read_text()
-        for number, name in ((1, "web"), (2, "uploads"))
-    }
-    assert (
-        '"POST /admin/snippets/media_assets/video/add/?locale=en HTTP/1.0" 302'
-        in (logs["uploads"])
-    )
+    # gunicorn writes the access log line just after the response: wait for it.
+    line = '"POST /admin/snippets/media_assets/video/add/?locale=en HTTP/1.0" 302'
+    deadline = time.monotonic() + 10
+    while True:
+        logs = {
+            name: (tmp_path / ("gunicorn-%d" % number) / "gunicorn.log").read_text()
+            for number, name in ((1, "web"), (2, "uploads"))
+        }
+        if line in logs["uploads"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert line in logs["uploads"]
     assert "POST" not in logs["web"]
 
 
