@@ -133,6 +133,14 @@ def filtered_downloads(
     """The log rows that match the filters (in `period` instead of the filters' one if given)."""
     start, end = (period or filters.period).bounds()
     rows = Download.objects.filter(created_at__gte=start, created_at__lt=end)
+    rows = _filtered(rows.alias(organisation_key=organisation_key()), filters)
+    if filters.account.strip():
+        rows = rows.filter(email__iexact=filters.account.strip())
+    return rows
+
+
+def _filtered(rows: QuerySet, filters: ReportFilters) -> QuerySet:
+    """The filters the log and its roll-up share (both have these columns, or that alias)."""
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.language:
@@ -142,11 +150,7 @@ def filtered_downloads(
     if filters.release_key:
         rows = rows.filter(release_key=filters.release_key)
     if filters.organisation.strip():
-        rows = rows.alias(organisation_key=organisation_key()).filter(
-            organisation_key=filters.organisation.strip().lower()
-        )
-    if filters.account.strip():
-        rows = rows.filter(email__iexact=filters.account.strip())
+        rows = rows.filter(organisation_key=filters.organisation.strip().lower())
     return rows.order_by()
 
 
@@ -185,17 +189,7 @@ class RolledUpSource(Source):
     def rows(self, filters: ReportFilters, *, period: Period | None = None):
         period = period or filters.period
         rows = DownloadDay.objects.filter(day__gte=period.start, day__lte=period.end)
-        if filters.kind:
-            rows = rows.filter(kind=filters.kind)
-        if filters.language:
-            rows = rows.filter(language=filters.language)
-        if filters.video_key:
-            rows = rows.filter(video_key=filters.video_key)
-        if filters.release_key:
-            rows = rows.filter(release_key=filters.release_key)
-        if filters.organisation.strip():
-            rows = rows.filter(organisation_key=filters.organisation.strip().lower())
-        return rows.order_by()
+        return _filtered(rows, filters)
 
     def count(self, **condition):
         return Sum(
