@@ -1,16 +1,10 @@
 """The public site in real Chromium: navigation across languages and accessibility (axe-core)."""
 
-from io import StringIO
-
-from django.core.management import call_command
-from django.test import override_settings
-
 from wagtail.models import Locale
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from cms.celery import app as celery_app
 from news.models import NewsReleasePage
 
 
@@ -35,14 +29,8 @@ def blocking_violations(page) -> list[str]:
 
 
 @pytest.fixture
-def published_release(settings, tmp_path):
+def published_release(demo_newsroom):
     """The demo newsroom, as `make run` seeds it; returns the day-one release in en and fr."""
-    settings.VAR_DIR = tmp_path
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", "--demo", stdout=StringIO())
-    celery_app.conf.task_always_eager = previous
     english = NewsReleasePage.objects.get(locale__language_code="en", slug=DAY_ONE_SLUG)
     return english, english.get_translation(Locale.objects.get(language_code="fr"))
 

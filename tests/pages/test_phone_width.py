@@ -3,11 +3,9 @@
 import contextlib
 import os
 import tempfile
-from io import StringIO
 from pathlib import Path
 
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import NoReverseMatch
 
 from wagtail.models import Locale
@@ -15,7 +13,6 @@ from wagtail.models import Locale
 import pytest
 
 from accounts.factories import UserFactory
-from cms.celery import app as celery_app
 from media_assets.models import Video
 from news.models import NewsReleasePage
 
@@ -41,15 +38,8 @@ WIDER_THAN_THE_WINDOW = """() => {
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    """The demo newsroom as `make run` seeds it, and a verified journalist."""
-    settings.VAR_DIR = tmp_path
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    # seed_demo runs only on a demo: DEBUG on and --demo (tests/test_setup_commands.py)
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", "--demo", stdout=StringIO())
-    celery_app.conf.task_always_eager = previous
+def demo(demo_newsroom):
+    """The demo newsroom and a verified journalist."""
     return UserFactory(email="journalist@example.org")
 
 
