@@ -16,10 +16,10 @@ from django.core.files import File
 from django.db import connections
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from media_assets.models import Shot
 from tests.accounts.conftest import smtp_server  # noqa: F401 (fixture)
+from tests.browser import no_serious_violations, press_until_focused
 from tests.downloads import appserver
 
 
@@ -60,24 +60,6 @@ def playable_preview(public_video, tmp_path):
     with path.open("rb") as handle:
         public_video.preview.save("preview-browser.mp4", File(handle))
     return public_video
-
-
-def press_until_focused(page, locator, limit=80):
-    for _press in range(limit):
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError("could not reach %s with Tab" % locator)
-
-
-def no_serious_violations(page, name):
-    results = Axe().run(page)
-    serious = [
-        "%s: %s" % (violation["id"], [n["target"] for n in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], "%s: %s" % (name, serious)
 
 
 @pytest.mark.browser

@@ -19,11 +19,11 @@ from django.test import Client
 from django.utils import timezone
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from accounts.factories import VerifiedJournalistFactory
 from media_assets.factories import ShotFactory
 from media_assets.models import Clip
+from tests.browser import no_serious_violations, press_until_focused
 from tests.downloads import appserver
 from tests.media_assets.clip_videos import video_with_master
 from tests.media_assets.test_clips_worker import queue, worker_process  # noqa: F401
@@ -45,24 +45,6 @@ TEXT = {
         "download": "Télécharger l’extrait",
     },
 }
-
-
-def press_until_focused(page, locator, limit=80):
-    for _press in range(limit):
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError("could not reach %s with Tab" % locator)
-
-
-def no_serious_violations(page, name):
-    results = Axe().run(page)
-    serious = [
-        "%s: %s" % (violation["id"], [n["target"] for n in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], "%s: %s" % (name, serious)
 
 
 def progress_until_ready(page, download_link, seconds=300) -> list[int]:
