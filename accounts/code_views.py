@@ -19,6 +19,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from allauth.account import app_settings
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.internal.flows.email_verification import (
     consume_email_verification_rate_limit,
@@ -28,6 +29,7 @@ from allauth.account.views import (
     ConfirmPasswordResetCodeView,
 )
 from allauth.core import ratelimit
+from allauth.utils import get_form_class
 
 
 def _tries_left_message(process) -> str:
@@ -123,7 +125,10 @@ class PasswordResetCodeView(ConfirmPasswordResetCodeView):
             return super().post(request, *args, **kwargs)
         if self.resend_wait():
             return _refused_resend(self, self.get_form_class()(code=self._process.code))
-        reset = ResetPasswordForm(data={"email": self._process.state["email"]})
+        form_class = get_form_class(
+            app_settings.FORMS, "reset_password", ResetPasswordForm
+        )
+        reset = form_class(data={"email": self._process.state["email"]})
         if not reset.is_valid() or not ratelimit.consume(
             request, action="reset_password", key=reset.cleaned_data["email"].lower()
         ):
