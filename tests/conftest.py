@@ -8,6 +8,7 @@ from django.conf import settings
 import pytest
 
 from home.services import ensure_site_tree
+from tests.database_snapshot import TableSnapshot
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
 
 
@@ -152,12 +153,24 @@ def _make_site_tree():
 
 
 _SNAPSHOT: list[str] = []
+_TABLES = TableSnapshot()
 
 
 def _snapshot_database():
-    """What a transactional test's `serialized_rollback` restores: now with the site tree."""
+    """What a transactional test's database is put back to: the migrated database and the site tree.
+
+    On PostgreSQL, every table's rows as COPY keeps them (tests/database_snapshot.py): putting
+    them back takes a few statements. Elsewhere, Django's `serialized_rollback` format.
+    """
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        _TABLES.take(connection)
+        # Django's own snapshot (of the migrated database, before the site tree) must not be
+        # loaded at a transactional test's start: the database is already as it should be.
+        if hasattr(connection, "_test_serialized_contents"):
+            del connection._test_serialized_contents
+        return
     _SNAPSHOT[:] = [connection.creation.serialize_db_to_string()]
     connection._test_serialized_contents = _SNAPSHOT[0]
 
@@ -202,7 +215,15 @@ def pytest_runtest_teardown(item, nextitem):
     database as it was.
     """
     result = yield
-    if _SNAPSHOT and nextitem is not None and _is_transactional(item):
+    if nextitem is None or not _is_transactional(item):
+        return result
+    if _TABLES:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _TABLES.restore()
+        return result
+    if _SNAPSHOT:
         from django.core.management import call_command
         from django.db import connection
 
