@@ -27,6 +27,8 @@ from search.engines.base import (
     Engine,
     EngineResult,
     EngineRow,
+    key_checks,
+    label_sql,
     sql_filters,
 )
 
@@ -108,8 +110,12 @@ HEADLINES = """,
 )
 
 # One row: the facet counts with the total (the () grouping set), the most frequent topics and
-# speakers (from the rows' key arrays), the page's hits in order, and whether the words were
-# stop words only.
+# speakers (from the rows' key arrays) with their names in the display language, the page's
+# hits in order, whether the words were stop words only, and whether each topic or speaker
+# filter names a topic or speaker. The LIMIT on the most frequent values changes no result: it
+# tells the planner that only those few rows look their names up (its estimate of the unnested
+# keys, ten a row, priced the lookups so high that PostgreSQL's JIT compiled the statement, for
+# seconds, on every search).
 STATEMENT = """
 WITH m AS MATERIALIZED (%(matches)s),
 page AS (%(page)s)
@@ -117,15 +123,18 @@ SELECT
   (SELECT json_agg(json_build_array(g, language, year, is_video, n)) FROM (
      SELECT GROUPING(language, year, is_video) AS g, language, year, is_video, count(*) AS n
      FROM m GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
-  (SELECT json_agg(json_build_array(facet, key, n)) FROM (
-     SELECT facet, key, count(*) AS n,
-       row_number() OVER (PARTITION BY facet ORDER BY count(*) DESC, key) AS place
-     FROM (SELECT 'topic' AS facet, unnest(topic_keys) AS key FROM m
-           UNION ALL SELECT 'speaker', unnest(speaker_keys) FROM m) k
-     GROUP BY facet, key) f WHERE place <= %%s),
+  (SELECT json_agg(json_build_array(facet, key, n, %(label)s)) FROM (
+     SELECT facet, key, n FROM (
+       SELECT facet, key, count(*) AS n,
+         row_number() OVER (PARTITION BY facet ORDER BY count(*) DESC, key) AS place
+       FROM (SELECT 'topic' AS facet, unnest(topic_keys) AS key FROM m
+             UNION ALL SELECT 'speaker', unnest(speaker_keys) FROM m) k
+       GROUP BY facet, key) ranked
+     WHERE place <= %%s LIMIT %%s) f),
   (SELECT json_agg(%(hit)s ORDER BY %(order)s)
    FROM page p JOIN search_archivedocument d ON d.id = p.id),
-  %(stop_words)s
+  %(stop_words)s,
+  %(known)s
 """
 
 
@@ -169,16 +178,28 @@ def statement(query: ArchiveQuery) -> tuple[str, list]:
         )
         for language in searched:
             stop_params += [config_for(language), query.text]
+    label, label_params = label_sql("f.facet", "f.key", query.display_language)
+    _names, checks, check_params = key_checks(query)
     return (
         STATEMENT
         % {
             "matches": sql,
             "page": page,
+            "label": label,
             "hit": HIT % (HEADLINES % HEADLINE_OPTIONS if query.text else ""),
             "order": order,
             "stop_words": stop_words,
+            "known": "json_build_array(%s)" % ", ".join(checks) if checks else "NULL",
         },
-        [*params, *page_params, FACET_VALUES, *stop_params],
+        [
+            *params,
+            *page_params,
+            *label_params,
+            FACET_VALUES,
+            2 * FACET_VALUES,
+            *stop_params,
+            *check_params,
+        ],
     )
 
 
@@ -206,7 +227,11 @@ class PostgresEngine(Engine):
         sql, params = statement(query)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            counts, tags, hits, stop_words_only = cursor.fetchone()
+            counts, tags, hits, stop_words_only, known = cursor.fetchone()
+        names, _checks, _params = key_checks(query)
+        result.unknown_filters = [
+            name for name, exists in zip(names, known or (), strict=True) if not exists
+        ]
         facets: dict = {
             name: {} for name in ("language", "year", "kind", "topic", "speaker")
         }
@@ -223,8 +248,11 @@ class PostgresEngine(Engine):
         if not total:
             result.stop_words_only = bool(stop_words_only)
             return result
-        for facet, key, count in tags or ():
+        result.labels = {"topic": {}, "speaker": {}}
+        for facet, key, count, label in tags or ():
             facets[facet][key] = count
+            if label is not None:
+                result.labels[facet][key] = label
         cap = conf.total_cap()
         result.total = min(total, cap)
         result.total_capped = total > cap
