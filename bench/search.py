@@ -450,11 +450,11 @@ def hand_sql(
         "  ELSE (SELECT x.name FROM news_speaker x JOIN wagtailcore_locale l"
         "   ON l.id = x.locale_id WHERE x.translation_key = y.key"
         "   ORDER BY l.language_code = '%s' DESC, l.language_code, x.id LIMIT 1) END))"
-        "  FROM (SELECT * FROM (SELECT facet, key, count(*) AS n, row_number() OVER"
-        "  (PARTITION BY facet ORDER BY count(*) DESC, key) AS place FROM"
-        "  (SELECT 'topic' AS facet, unnest(topic_keys) AS key FROM m UNION ALL"
-        "   SELECT 'speaker', unnest(speaker_keys) FROM m) k GROUP BY facet, key) y"
-        "  WHERE place <= 20 LIMIT 40) y),"
+        "  FROM ((SELECT 'topic' AS facet, key, count(*) AS n FROM"
+        "   (SELECT unnest(topic_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
+        "   LIMIT 20) UNION ALL (SELECT 'speaker', key, count(*) AS n FROM"
+        "   (SELECT unnest(speaker_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
+        "   LIMIT 20)) y),"
         " (SELECT json_agg(json_build_object('id', d.id, 'kind', d.kind, 'language',"
         "  d.language, 'title', d.title, 'published', d.published, 'place', d.place, 'url',"
         "  d.url, 'video_id', d.video_id, 'timecode', d.timecode, 'poster_url',"
@@ -732,9 +732,11 @@ def publish_to_searchable(options, tree, runs: int = 20) -> None:
             assert settings.CELERY_BROKER_URL.startswith("redis://"), (
                 "set CELERY_BROKER_URL to Redis, or pass --inline"
             )
-            queue = stack.enter_context(
-                celery_worker("search-bench", Path(tempfile.mkdtemp()))
+            # The worker's var directory goes once the worker has stopped.
+            work = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="newsroom-search-bench-")
             )
+            queue = stack.enter_context(celery_worker("search-bench", Path(work)))
             stack.enter_context(tasks_on_queue(tasks, queue))
             celery_app.conf.task_always_eager = False
             how = "on commit, through Redis to a real Celery worker"
