@@ -388,17 +388,32 @@ ON CONFLICT DO NOTHING
 """
 
 
-def timed(function, runs: int) -> tuple[float, float]:
-    function()  # warm
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    timings = sorted(timings)
     return statistics.median(timings), timings[
         min(len(timings) - 1, int(len(timings) * 0.95))
     ]
+
+
+def timed(function, runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of `runs` calls, after one to warm up."""
+    return timed_together([function], runs)[0]
+
+
+def timed_together(functions, runs: int) -> list[tuple[float, float]]:
+    """p50 and p95 of each function, its runs taken in turn with the others'.
+
+    Alternating makes a ratio between them fair on a machine whose load changes.
+    """
+    for function in functions:
+        function()  # warm
+    timings: list[list[float]] = [[] for _ in functions]
+    for _ in range(runs):
+        for function, times in zip(functions, timings, strict=True):
+            start = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - start) * 1000)
+    return [_percentiles(times) for times in timings]
 
 
 def hand_sql(
@@ -662,16 +677,16 @@ def bench_cases(options, counts: dict, tree) -> None:
 
             with connection.execute_wrapper(show):
                 archive_search(query)
-        # What the page and the API run: the parameters read and checked, then the search.
-        ours = timed(
-            lambda params=params: archive_search(
-                parse_query(params, page_language=None)
-            ),
-            options.runs,
-        )
+        # What the page and the API run: the parameters read and checked, then the search;
+        # beside it, in turn, the hand-written statement.
         sql, sql_params = reference(query)
-        theirs = timed(
-            lambda sql=sql, sql_params=sql_params: run_sql(sql, sql_params),
+        ours, theirs = timed_together(
+            [
+                lambda params=params: archive_search(
+                    parse_query(params, page_language=None)
+                ),
+                lambda sql=sql, sql_params=sql_params: run_sql(sql, sql_params),
+            ],
             options.runs,
         )
         wagtail = None
