@@ -7,8 +7,9 @@ English, 50,000 French; text drawn from wordfreq's English and French word lists
 frequencies), two quotes each by 2,000 speakers, 50 topics, 20,000 videos and 100,000 shots.
 It measures the document builder (documents/s) on a sample, fills the rest of the archive index
 with the same vectors in SQL, fills Wagtail's own index for the same releases, then times each
-case (p50/p95 over RUNS runs) through `archive_search`, as one hand-written SQL statement over
-the same rows, and through Wagtail's `.search()` (fewer runs: it is slow). Finally, the time
+case (p50/p95 over RUNS runs) through `parse_query` and `archive_search` (what the page and the
+API run), as one hand-written SQL statement doing the same work over the same rows, and through
+Wagtail's `.search()` (fewer runs: it is slow). Finally, the time
 from a publish to the release being found: published in a transaction, indexed on commit by a
 real Celery worker (started as tests/celery_worker.py does, on CELERY_BROKER_URL's Redis),
 found by polling `archive_search`.
@@ -387,26 +388,49 @@ ON CONFLICT DO NOTHING
 """
 
 
-def timed(function, runs: int) -> tuple[float, float]:
-    function()  # warm
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    timings = sorted(timings)
     return statistics.median(timings), timings[
         min(len(timings) - 1, int(len(timings) * 0.95))
     ]
 
 
+def timed(function, runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of `runs` calls, after one to warm up."""
+    return timed_together([function], runs)[0]
+
+
+def timed_together(functions, runs: int) -> list[tuple[float, float]]:
+    """p50 and p95 of each function, its runs taken in turn with the others'.
+
+    Alternating makes a ratio between them fair on a machine whose load changes.
+    """
+    for function in functions:
+        function()  # warm
+    timings: list[list[float]] = [[] for _ in functions]
+    for _ in range(runs):
+        for function, times in zip(functions, timings, strict=True):
+            start = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - start) * 1000)
+    return [_percentiles(times) for times in timings]
+
+
 def hand_sql(
-    where_en: str, where_fr: str | None, order: str, offset: int, text: str | None
+    where_en: str,
+    where_fr: str | None,
+    order: str,
+    offset: int,
+    text: str | None,
+    language: str,
+    speaker: bool,
 ) -> str:
     """One statement by hand: the total and facets, the top topics and speakers, the page.
 
     The same work as the engine's statement (relevance over the newest 2,000 matches, the three
-    headlines of each hit, the 20 most frequent topics and speakers), without its Python.
+    headlines of each hit, the 20 most frequent topics and speakers with their names in
+    `language` or else another language's, whether the speaker filtered on exists), without
+    its Python.
     """
     branches = [where_en] + ([where_fr] if where_fr else [])
     matches = " UNION ALL ".join(
@@ -434,17 +458,35 @@ def hand_sql(
         " JOIN search_archivedocument d ON d.ctid = r.tid ORDER BY %s LIMIT 20 OFFSET %d)"
         " SELECT (SELECT json_agg(x) FROM (SELECT language, year, kind, count(*) FROM m"
         "  GROUP BY GROUPING SETS ((), (language), (year), (kind))) x),"
-        " (SELECT json_agg(y) FROM (SELECT facet, key, count(*) AS n, row_number() OVER"
-        "  (PARTITION BY facet ORDER BY count(*) DESC, key) AS place FROM"
-        "  (SELECT 'topic' AS facet, unnest(topic_keys) AS key FROM m UNION ALL"
-        "   SELECT 'speaker', unnest(speaker_keys) FROM m) k GROUP BY facet, key) y"
-        "  WHERE place <= 20),"
+        " (SELECT json_agg(json_build_array(y.facet, y.key, y.n, CASE y.facet"
+        "  WHEN 'topic' THEN (SELECT x.name FROM news_topic x JOIN wagtailcore_locale l"
+        "   ON l.id = x.locale_id WHERE x.translation_key = y.key"
+        "   ORDER BY l.language_code = '%s' DESC, l.language_code, x.id LIMIT 1)"
+        "  ELSE (SELECT x.name FROM news_speaker x JOIN wagtailcore_locale l"
+        "   ON l.id = x.locale_id WHERE x.translation_key = y.key"
+        "   ORDER BY l.language_code = '%s' DESC, l.language_code, x.id LIMIT 1) END))"
+        "  FROM ((SELECT 'topic' AS facet, key, count(*) AS n FROM"
+        "   (SELECT unnest(topic_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
+        "   LIMIT 20) UNION ALL (SELECT 'speaker', key, count(*) AS n FROM"
+        "   (SELECT unnest(speaker_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
+        "   LIMIT 20)) y),"
         " (SELECT json_agg(json_build_object('id', d.id, 'kind', d.kind, 'language',"
         "  d.language, 'title', d.title, 'published', d.published, 'place', d.place, 'url',"
         "  d.url, 'video_id', d.video_id, 'timecode', d.timecode, 'poster_url',"
         "  d.poster_url, 'lead', d.lead%s) ORDER BY p.rank DESC, p.published DESC, p.id DESC)"
-        "  FROM page p JOIN search_archivedocument d ON d.id = p.id)"
-    ) % (matches, rank, order, offset, headlines)
+        "  FROM page p JOIN search_archivedocument d ON d.id = p.id)%s"
+    ) % (
+        matches,
+        rank,
+        order,
+        offset,
+        language,
+        language,
+        headlines,
+        ", EXISTS (SELECT 1 FROM news_speaker WHERE translation_key = %s)"
+        if speaker
+        else "",
+    )
 
 
 def run_sql(sql: str, params: list) -> None:
@@ -635,10 +677,16 @@ def bench_cases(options, counts: dict, tree) -> None:
 
             with connection.execute_wrapper(show):
                 archive_search(query)
-        ours = timed(lambda query=query: archive_search(query), options.runs)
+        # What the page and the API run: the parameters read and checked, then the search;
+        # beside it, in turn, the hand-written statement.
         sql, sql_params = reference(query)
-        theirs = timed(
-            lambda sql=sql, sql_params=sql_params: run_sql(sql, sql_params),
+        ours, theirs = timed_together(
+            [
+                lambda params=params: archive_search(
+                    parse_query(params, page_language=None)
+                ),
+                lambda sql=sql, sql_params=sql_params: run_sql(sql, sql_params),
+            ],
             options.runs,
         )
         wagtail = None
@@ -699,9 +747,11 @@ def publish_to_searchable(options, tree, runs: int = 20) -> None:
             assert settings.CELERY_BROKER_URL.startswith("redis://"), (
                 "set CELERY_BROKER_URL to Redis, or pass --inline"
             )
-            queue = stack.enter_context(
-                celery_worker("search-bench", Path(tempfile.mkdtemp()))
+            # The worker's var directory goes once the worker has stopped.
+            work = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="newsroom-search-bench-")
             )
+            queue = stack.enter_context(celery_worker("search-bench", Path(work)))
             stack.enter_context(tasks_on_queue(tasks, queue))
             celery_app.conf.task_always_eager = False
             how = "on commit, through Redis to a real Celery worker"
@@ -805,7 +855,17 @@ def reference(query) -> tuple[str, list]:
         fr = None
         params = list(params_filters)
         order = "published DESC, id DESC"
-    return hand_sql(en, fr, order, query.offset, query.text), params
+    if query.speaker:
+        params.append(query.speaker)
+    return hand_sql(
+        en,
+        fr,
+        order,
+        query.offset,
+        query.text,
+        query.display_language,
+        bool(query.speaker),
+    ), params
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import math
 import unicodedata
 import uuid
@@ -10,13 +11,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from media_assets.models import video_page_url
-from news.models import Speaker, Topic
 from search import conf
 from search.engines import get_engine
 from search.engines.base import (
@@ -25,6 +23,8 @@ from search.engines.base import (
     MARK_END,
     MARK_START,
     EngineRow,
+    facet_labels,
+    unknown_filters,
 )
 
 
@@ -150,20 +150,20 @@ def _date(value: str, parameter: str) -> datetime.date | None:
         ) from None
 
 
-def _key(value: str, model, parameter: str) -> str | None:
+def _key(value: str, parameter: str) -> str | None:
+    """A translation key's form; whether it names a topic or speaker, `archive_search` checks."""
     if not value:
         return None
     try:
-        key = uuid.UUID(value)
+        return str(uuid.UUID(value))
     except ValueError:
-        key = None
-    if key is None or not model.objects.filter(translation_key=key).exists():
-        if model is Topic:
-            message = _("This topic is not in the archive: choose one from the list.")
-        else:
-            message = _("This speaker is not in the archive: choose one from the list.")
-        raise InvalidQuery(message, parameter=parameter)
-    return str(key)
+        raise InvalidQuery(_unknown_message(parameter), parameter=parameter) from None
+
+
+def _unknown_message(parameter: str) -> str:
+    if parameter == "topic":
+        return _("This topic is not in the archive: choose one from the list.")
+    return _("This speaker is not in the archive: choose one from the list.")
 
 
 def _choice(value: str, choices, parameter: str) -> str | None:
@@ -211,8 +211,8 @@ def parse_query(params, *, page_language: str | None) -> ArchiveQuery:
         language=None if language == ALL_LANGUAGES else language,
         date_from=date_from,
         date_to=date_to,
-        topic=_key(get("topic"), Topic, "topic"),
-        speaker=_key(get("speaker"), Speaker, "speaker"),
+        topic=_key(get("topic"), "topic"),
+        speaker=_key(get("speaker"), "speaker"),
         has_video=None if has_video is None else has_video in ("true", "1"),
         kind=_choice(get("kind"), KINDS, "kind"),
         sort=sort,
@@ -227,8 +227,9 @@ def parse_query(params, *, page_language: str | None) -> ArchiveQuery:
 
 def marked_html(text: str) -> SafeString:
     """Escape what an editor typed, then turn the engine's sentinels into <mark>."""
+    # What django.utils.html.escape does, without its lazy-string wrapper (twice a hit).
     return mark_safe(  # noqa: S308 - escaped just before; only our sentinels become tags
-        escape(text)
+        html.escape(text)
         .replace(MARK_START, "<mark>")
         .replace(MARK_END, "</mark>")
         .replace(LESS_THAN, "&lt;")
@@ -289,57 +290,23 @@ def _short(text: str, words: int = 40) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-LABELS_SQL = (
-    "SELECT 'topic', t.translation_key, t.name, l.language_code FROM news_topic t"
-    " JOIN wagtailcore_locale l ON l.id = t.locale_id WHERE t.translation_key IN (%s)"
-    " UNION ALL SELECT 'speaker', s.translation_key, s.name, l.language_code"
-    " FROM news_speaker s JOIN wagtailcore_locale l ON l.id = s.locale_id"
-    " WHERE s.translation_key IN (%s)"
-)
-
-
-def _facet_labels(
-    keys: dict[str, list[str]], language: str
-) -> dict[str, dict[str, str]]:
-    """Names of topics and speakers by translation key, in `language` where translated."""
-    labels: dict[str, dict[str, str]] = {"topic": {}, "speaker": {}}
-    if not keys["topic"] and not keys["speaker"]:
-        return labels
-    # An impossible key keeps each IN () list valid when one facet has no values.
-    topics = [uuid.UUID(key) for key in keys["topic"]] or [uuid.UUID(int=0)]
-    speakers = [uuid.UUID(key) for key in keys["speaker"]] or [uuid.UUID(int=0)]
-    sql = LABELS_SQL % (
-        ", ".join(["%s"] * len(topics)),
-        ", ".join(["%s"] * len(speakers)),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [*(_db_key(key) for key in topics), *(_db_key(key) for key in speakers)],
-        )
-        for facet, key, name, code in cursor.fetchall():
-            key = str(uuid.UUID(str(key)))
-            if key not in labels[facet] or code == language:
-                labels[facet][key] = name
-    return labels
-
-
-def _db_key(key: uuid.UUID):
-    # PostgreSQL stores a uuid, SQLite 32 hexadecimal characters.
-    return key if connection.vendor == "postgresql" else key.hex
-
-
 def _facets(
-    raw: dict[str, dict[str, int]], language: str
+    raw: dict[str, dict[str, int]],
+    language: str,
+    labels: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, list[FacetValue]]:
+    """Facet values with their labels, most frequent first (years newest first).
+
+    `labels`: the names of the topics and speakers when the engine gave them; else one query.
+    """
     names = dict(settings.LANGUAGES)
     kinds = {"release": _("Releases"), "video": _("Videos")}
     facets: dict[str, list[FacetValue]] = {}
     for name in ("language", "kind", "year"):
         values = raw.get(name, {})
-        labels = names if name == "language" else kinds if name == "kind" else {}
+        choices = names if name == "language" else kinds if name == "kind" else {}
         items = [
-            FacetValue(str(value), str(labels.get(value, value)), count)
+            FacetValue(str(value), str(choices.get(value, value)), count)
             for value, count in values.items()
         ]
         if name == "year":
@@ -354,10 +321,11 @@ def _facets(
         ]
         for name in ("topic", "speaker")
     }
-    labels = _facet_labels(
-        {name: [value for value, _count in values] for name, values in top.items()},
-        language,
-    )
+    if labels is None:
+        labels = facet_labels(
+            {name: [value for value, _count in values] for name, values in top.items()},
+            language,
+        )
     for name, values in top.items():
         items = [
             FacetValue(value, labels[name][value], count)
@@ -372,11 +340,17 @@ def _facets(
 def archive_search(query: ArchiveQuery) -> ArchiveResults:
     """Search the archive: the hits of one page, the total, the facet counts.
 
-    Raises `PageNotFound` for a page past the end.
+    Raises `InvalidQuery` for a topic or speaker that is not in the archive, `PageNotFound` for
+    a page past the end.
     """
     if query.sort == "relevance" and not query.text:
         query = replace(query, sort="newest")
     result = get_engine().search(query)
+    unknown = result.unknown_filters
+    if unknown is None:
+        unknown = unknown_filters(query)
+    if unknown:
+        raise InvalidQuery(_unknown_message(unknown[0]), parameter=unknown[0])
     reachable = result.total
     if query.sort == "relevance" and result.ranked is not None:
         reachable = min(reachable, result.ranked)
@@ -395,6 +369,6 @@ def archive_search(query: ArchiveQuery) -> ArchiveResults:
         page=query.page,
         page_count=page_count,
         ranked=result.ranked,
-        facets=_facets(result.facets, query.display_language),
+        facets=_facets(result.facets, query.display_language, result.labels),
         stop_words_only=result.stop_words_only,
     )

@@ -1,7 +1,9 @@
 """Test settings: real PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set (CI)."""
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 
 
@@ -15,10 +17,20 @@ os.environ.setdefault("SERVE_MEDIA", "true")
 # of its own (tests/conftest.py removes it at the end) and, under xdist, a Redis database of its
 # own, so that one worker's real Celery workers never take another's tasks. The processes the
 # tests start (gunicorn, Celery workers) inherit both through the environment and keep them.
+# A script run on these settings (the benchmarks) removes its var directory when it exits.
 _TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _remove_var_dir(path: str, owner: int) -> None:
+    # Only in the process that made it: a forked child exiting must not take it away.
+    if os.getpid() == owner:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 if os.environ.get("NEWSROOM_TEST_PROCESS") != _TEST_PROCESS:
     os.environ["NEWSROOM_TEST_PROCESS"] = _TEST_PROCESS
     os.environ["NEWSROOM_VAR_DIR"] = tempfile.mkdtemp(prefix="newsroom-test-var-")
+    atexit.register(_remove_var_dir, os.environ["NEWSROOM_VAR_DIR"], os.getpid())
     _broker = os.environ.get("CELERY_BROKER_URL", "")
     _match = re.fullmatch(r"(redis://[^/]+)/(\d+)", _broker)
     if _TEST_PROCESS != "main" and _match:

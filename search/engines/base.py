@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from django.db import connection
 
 
 if TYPE_CHECKING:
@@ -46,6 +49,12 @@ class EngineResult:
     # {"language": {"en": 3}, "year": {"2025": 2}, "kind": {...}, "topic": {key: n}, "speaker": ...}
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     stop_words_only: bool = False
+    # The engines that find them with the search give the names of the topics and speakers in
+    # `facets` ({"topic": {key: name}}, `search.archive.label_sql`) and the topic and speaker
+    # filters whose key names nothing (`key_checks`); None: `archive_search`
+    # asks the database.
+    labels: dict[str, dict[str, str]] | None = None
+    unknown_filters: list[str] | None = None
 
 
 def sql_filters(query: ArchiveQuery, *, date=None, key=None) -> tuple[list[str], list]:
@@ -78,6 +87,91 @@ def sql_filters(query: ArchiveQuery, *, date=None, key=None) -> tuple[list[str],
             )
             params += [facet, key(value)]
     return where, params
+
+
+# The tables whose rows' translation keys are the topic and speaker filter values.
+FACET_TABLES = {"topic": "news_topic", "speaker": "news_speaker"}
+
+
+def label_sql(facet: str, key: str, language: str) -> tuple[str, list]:
+    """SQL for the name of a topic or speaker, and its parameters.
+
+    `facet` and `key` are SQL expressions ('topic' or 'speaker', a translation key); the name is
+    the one in `language` where translated, else the first language's. The PostgreSQL engine
+    runs this inside its one statement, `facet_labels` for the other engines.
+    """
+    names = [
+        "(SELECT x.name FROM %s x JOIN wagtailcore_locale l ON l.id = x.locale_id"
+        " WHERE x.translation_key = %s"
+        " ORDER BY l.language_code = %%s DESC, l.language_code, x.id LIMIT 1)"
+        % (FACET_TABLES[name], key)
+        for name in ("topic", "speaker")
+    ]
+    return "CASE %s WHEN 'topic' THEN %s ELSE %s END" % (facet, *names), [
+        language,
+        language,
+    ]
+
+
+def key_checks(query: ArchiveQuery) -> tuple[list[str], list[str], list]:
+    """The topic and speaker filters of a query, and their SQL conditions and parameters.
+
+    One condition per filter: that its translation key names a topic or speaker.
+    """
+    names, conditions, params = [], [], []
+    for name, value in (("topic", query.topic), ("speaker", query.speaker)):
+        if value:
+            names.append(name)
+            conditions.append(
+                "EXISTS (SELECT 1 FROM %s WHERE translation_key = %%s)"
+                % FACET_TABLES[name]
+            )
+            params.append(_db_key(uuid.UUID(value)))
+    return names, conditions, params
+
+
+def unknown_filters(query: ArchiveQuery) -> list[str]:
+    """The filters whose key names no topic or speaker (one query; none without such filters)."""
+    names, conditions, params = key_checks(query)
+    if not names:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s" % ", ".join(conditions), params)
+        known = cursor.fetchone()
+    return [name for name, exists in zip(names, known, strict=True) if not exists]
+
+
+def facet_labels(
+    keys: dict[str, list[str]], language: str
+) -> dict[str, dict[str, str]]:
+    """Names of topics and speakers by translation key, in `language` where translated."""
+    labels: dict[str, dict[str, str]] = {"topic": {}, "speaker": {}}
+    wanted = [(name, key) for name in ("topic", "speaker") for key in keys[name]]
+    if not wanted:
+        return labels
+    label, label_params = label_sql("k.facet", "k.key", language)
+    values = " UNION ALL ".join("SELECT %s AS facet, %s AS key" for _ in wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT k.facet, k.key, %s FROM (%s) k" % (label, values),
+            [
+                *label_params,
+                *(
+                    item
+                    for name, key in wanted
+                    for item in (name, _db_key(uuid.UUID(key)))
+                ),
+            ],
+        )
+        for name, key, text in cursor.fetchall():
+            if text is not None:
+                labels[name][str(uuid.UUID(str(key)))] = text
+    return labels
+
+
+def _db_key(key: uuid.UUID):
+    # PostgreSQL stores a uuid, SQLite 32 hexadecimal characters.
+    return key if connection.vendor == "postgresql" else key.hex
 
 
 class Engine:

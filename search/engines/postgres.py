@@ -1,9 +1,9 @@
 """The PostgreSQL engine: the weighted vectors of `ArchiveDocument`, in one statement per search.
 
 One statement answers a search: the match set is computed once (a materialized CTE, narrow:
-ids, sort keys and facet values) and read three times, for the facet counts with the total,
-for the most frequent topics and speakers (the rows' `topic_keys` / `speaker_keys`), and for
-the page of hits; `ts_headline` runs only on the page's rows. Each language is its own branch of
+ids, sort keys and facet values) and read for the facet counts with the total, for the most
+frequent topics and speakers (the rows' `topic_keys` / `speaker_keys`, with their names), and
+for the page of hits; `ts_headline` runs only on the page's rows. Each language is its own branch of
 the match set (`language = 'fr' AND v @@ q_fr`), joined by UNION ALL: the planner serves each
 from that language's GIN index, where one combined condition scans (the notes measured 31 ms
 against 57 ms). Relevance ranks only the newest matches (`NEWSROOM_SEARCH_RANK_CAP`): ranking
@@ -27,6 +27,8 @@ from search.engines.base import (
     Engine,
     EngineResult,
     EngineRow,
+    key_checks,
+    label_sql,
     sql_filters,
 )
 
@@ -108,8 +110,12 @@ HEADLINES = """,
 )
 
 # One row: the facet counts with the total (the () grouping set), the most frequent topics and
-# speakers (from the rows' key arrays), the page's hits in order, and whether the words were
-# stop words only.
+# speakers (from the rows' key arrays) with their names in the display language, the page's
+# hits in order, whether the words were stop words only, and whether each topic or speaker
+# filter names a topic or speaker. Each facet's most frequent values are a top-N of their own
+# (cheaper than ranking every value in a window) and only those few rows look their names up:
+# with the lookups above the ranking of every value, the planner (which guesses ten keys a row)
+# priced them so high that PostgreSQL's JIT compiled the statement, which then took seconds.
 STATEMENT = """
 WITH m AS MATERIALIZED (%(matches)s),
 page AS (%(page)s)
@@ -117,15 +123,16 @@ SELECT
   (SELECT json_agg(json_build_array(g, language, year, is_video, n)) FROM (
      SELECT GROUPING(language, year, is_video) AS g, language, year, is_video, count(*) AS n
      FROM m GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
-  (SELECT json_agg(json_build_array(facet, key, n)) FROM (
-     SELECT facet, key, count(*) AS n,
-       row_number() OVER (PARTITION BY facet ORDER BY count(*) DESC, key) AS place
-     FROM (SELECT 'topic' AS facet, unnest(topic_keys) AS key FROM m
-           UNION ALL SELECT 'speaker', unnest(speaker_keys) FROM m) k
-     GROUP BY facet, key) f WHERE place <= %%s),
+  (SELECT json_agg(json_build_array(facet, key, n, %(label)s)) FROM (
+     (SELECT 'topic' AS facet, key, count(*) AS n FROM (SELECT unnest(topic_keys) AS key FROM m) k
+      GROUP BY key ORDER BY n DESC, key LIMIT %%s)
+     UNION ALL
+     (SELECT 'speaker', key, count(*) AS n FROM (SELECT unnest(speaker_keys) AS key FROM m) k
+      GROUP BY key ORDER BY n DESC, key LIMIT %%s)) f),
   (SELECT json_agg(%(hit)s ORDER BY %(order)s)
    FROM page p JOIN search_archivedocument d ON d.id = p.id),
-  %(stop_words)s
+  %(stop_words)s,
+  %(known)s
 """
 
 
@@ -169,16 +176,28 @@ def statement(query: ArchiveQuery) -> tuple[str, list]:
         )
         for language in searched:
             stop_params += [config_for(language), query.text]
+    label, label_params = label_sql("f.facet", "f.key", query.display_language)
+    _names, checks, check_params = key_checks(query)
     return (
         STATEMENT
         % {
             "matches": sql,
             "page": page,
+            "label": label,
             "hit": HIT % (HEADLINES % HEADLINE_OPTIONS if query.text else ""),
             "order": order,
             "stop_words": stop_words,
+            "known": "json_build_array(%s)" % ", ".join(checks) if checks else "NULL",
         },
-        [*params, *page_params, FACET_VALUES, *stop_params],
+        [
+            *params,
+            *page_params,
+            *label_params,
+            FACET_VALUES,
+            FACET_VALUES,
+            *stop_params,
+            *check_params,
+        ],
     )
 
 
@@ -206,7 +225,11 @@ class PostgresEngine(Engine):
         sql, params = statement(query)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            counts, tags, hits, stop_words_only = cursor.fetchone()
+            counts, tags, hits, stop_words_only, known = cursor.fetchone()
+        names, _checks, _params = key_checks(query)
+        result.unknown_filters = [
+            name for name, exists in zip(names, known or (), strict=True) if not exists
+        ]
         facets: dict = {
             name: {} for name in ("language", "year", "kind", "topic", "speaker")
         }
@@ -223,8 +246,11 @@ class PostgresEngine(Engine):
         if not total:
             result.stop_words_only = bool(stop_words_only)
             return result
-        for facet, key, count in tags or ():
+        result.labels = {"topic": {}, "speaker": {}}
+        for facet, key, count, label in tags or ():
             facets[facet][key] = count
+            if label is not None:
+                result.labels[facet][key] = label
         cap = conf.total_cap()
         result.total = min(total, cap)
         result.total_capped = total > cap

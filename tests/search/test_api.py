@@ -152,4 +152,4 @@ def test_the_api_query_count_does_not_grow_with_the_page_size(
         with CaptureQueriesContext(connection) as queries:
             assert client.get(URL, {"q": "aquaculture"}).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] == (2 if connection.vendor == "postgresql" else 8)
+    assert counts[0] == counts[1] == (1 if connection.vendor == "postgresql" else 8)

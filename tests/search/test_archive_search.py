@@ -259,6 +259,7 @@ def test_a_quote_hit_shows_the_speaker_and_the_quote(archive):
         ({"language": "de"}, "language"),
         ({"topic": "not-a-key"}, "topic"),
         ({"speaker": "6a0f0f4e-58a2-4bf1-9a52-000000000000"}, "speaker"),
+        ({"topic": "6a0f0f4e-58a2-4bf1-9a52-000000000000"}, "topic"),
         ({"from": "2025-02-30"}, "from"),
         ({"from": "2025-12-01", "to": "2025-01-01"}, "from"),
         ({"has_video": "maybe"}, "has_video"),
@@ -268,10 +269,41 @@ def test_a_quote_hit_shows_the_speaker_and_the_quote(archive):
     ],
 )
 def test_wrong_requests_are_refused_with_the_parameter(db, params, parameter):
+    # A well-formed key that names no topic or speaker is found out by the search itself.
     with pytest.raises(InvalidQuery) as error:
-        parse_query(params, page_language="en")
+        archive_search(parse_query(params, page_language="en"))
 
     assert error.value.parameter == parameter
+
+
+def test_a_filter_key_names_an_existing_topic_or_speaker(archive):
+    # given: a real speaker's key given as a topic
+    params = {"topic": str(archive.speaker.translation_key), "language": "all"}
+
+    # when
+    with pytest.raises(InvalidQuery) as error:
+        search(**params)
+
+    # then
+    assert error.value.parameter == "topic"
+    assert search(speaker=str(archive.speaker.translation_key)).total == 3
+
+
+def test_a_facet_label_falls_back_to_another_language(archive, indexed):
+    # given: a topic named in French only, on the French release
+    from news.factories import ReleaseTopicFactory, TopicFactory
+
+    with indexed():
+        topic = TopicFactory(name="Ostréiculture", locale=archive.french.locale)
+        ReleaseTopicFactory(page=archive.french, topic=topic)
+        archive.french.save_revision().publish()
+
+    # when
+    english = search("en", q="", language="all", kind="release")
+
+    # then
+    labels = {value.label: value.count for value in english.facets["topic"]}
+    assert labels == {"Aquaculture": 2, "Ostréiculture": 1}
 
 
 # The page.
@@ -367,20 +399,30 @@ def test_bad_input_gets_a_clear_french_message(
     assert message in response.content.decode()
 
 
+@pytest.mark.parametrize("filtered", [False, True])
 def test_the_page_query_count_does_not_grow_with_the_page_size(
-    client, archive, settings
+    client, archive, settings, filtered
 ):
+    # given: words, or a speaker filter (whose key the search checks) without words
+    params = {"q": "aquaculture", "language": "all"}
+    if filtered:
+        params = {"language": "all", "speaker": str(archive.speaker.translation_key)}
+
+    # when
     counts = []
     for size in (1, 5):
         settings.NEWSROOM_SEARCH_PAGE_SIZE = size
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(
-                "/en/search/", {"q": "aquaculture", "language": "all"}
-            )
+            response = client.get("/en/search/", params)
         assert response.status_code == 200
         counts.append(len(queries))
+
+    # then: on PostgreSQL the engine's one statement, labels and key check included
     assert counts[0] == counts[1]
-    assert counts[0] == (2 if connection.vendor == "postgresql" else 8)
+    if connection.vendor == "postgresql":
+        assert counts[0] == 1
+    else:
+        assert counts[0] == (9 if filtered else 8)
 
 
 @pytest.mark.postgres
