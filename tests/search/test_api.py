@@ -7,16 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from tests.search.archive import build_archive
-
 
 URL = "/api/v1/search/"
-
-
-@pytest.fixture
-def archive(site_tree, indexed):
-    with indexed():
-        return build_archive(site_tree)
 
 
 def test_the_api_gives_hits_facets_and_links(client, archive, settings):

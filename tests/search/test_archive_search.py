@@ -21,13 +21,7 @@ from search.archive import (
     parse_query,
 )
 from search.models import ArchiveDocument
-from tests.search.archive import FIELD_WORDS, build_archive
-
-
-@pytest.fixture
-def archive(site_tree, indexed):
-    with indexed():
-        return build_archive(site_tree)
+from tests.search.archive import FIELD_WORDS
 
 
 def search(page_language="en", **params):
