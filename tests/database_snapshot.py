@@ -13,6 +13,8 @@ requirements.txt); tests/test_database_snapshot.py fails if Django's teardown ch
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.test import TransactionTestCase
 
@@ -91,3 +93,15 @@ def _no_flush(self):
 
 def skip_djangos_flush() -> None:
     TransactionTestCase._fixture_teardown = _no_flush
+
+
+@contextmanager
+def module_transaction(django_db_blocker):
+    """For a module-scoped fixture: what it builds inside is rolled back after the module.
+
+    The module's tests see it: each `db` test runs in a savepoint within, so what a test writes
+    goes with it. A transactional test cannot run in such a module.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -1,10 +1,10 @@
-from django.db import transaction
 from django.test import TestCase
 
 import pytest
 
 from cms.celery import app as celery_app
 from tests.conftest import _make_site_tree
+from tests.database_snapshot import module_transaction
 from tests.search.archive import build_archive
 
 
@@ -61,11 +61,10 @@ def _archive_of_the_module(django_db_setup, django_db_blocker):
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     try:
-        with django_db_blocker.unblock(), transaction.atomic():
+        with module_transaction(django_db_blocker):
             with TestCase.captureOnCommitCallbacks(execute=True):
                 built = build_archive(_make_site_tree())
             yield built
-            transaction.set_rollback(True)
     finally:
         celery_app.conf.task_always_eager = previous
 

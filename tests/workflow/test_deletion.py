@@ -13,6 +13,8 @@ from pathlib import Path
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from wagtail.models import Locale
+
 import pytest
 
 from accounts.factories import UserFactory
@@ -29,6 +31,8 @@ from news.factories import (
 )
 from news.models import NewsReleasePage, Speaker, Topic
 from news.roles import MANAGERS, OFFICERS, REVIEWERS, TRANSLATORS_FR
+from tests.conftest import _make_site_tree
+from tests.database_snapshot import module_transaction
 from tests.workflow.conftest import member
 from tests.workflow.helpers import client_for
 
@@ -89,12 +93,21 @@ def delete_urls(obj) -> list[str]:
     return urls
 
 
+@pytest.fixture(scope="module")
+def _releases(django_db_setup, django_db_blocker):
+    """A live release in English and French, built once for the module (rolled back after it)."""
+    with module_transaction(django_db_blocker):
+        release = build_release(_make_site_tree().news, quotes=1, videos=1, shots=1)
+        french = translate_release(release, Locale.objects.get(language_code="fr"))
+        yield release.pk, french.pk
+
+
 @pytest.fixture
-def newsroom(editorial):
-    """A live release in English and French (speaker, topic and video translated with it)."""
-    release = build_release(editorial.news, quotes=1, videos=1, shots=1)
-    french = translate_release(release, editorial.locales["fr"])
-    editorial.release, editorial.french = release, french
+def newsroom(editorial, _releases):
+    """The release in English and French (speaker, topic and video translated with it)."""
+    editorial.release, editorial.french = (
+        NewsReleasePage.objects.get(pk=pk) for pk in _releases
+    )
     return editorial
 
 
