@@ -8,7 +8,7 @@ from django.conf import settings
 import pytest
 
 from home.services import ensure_site_tree
-from tests.database_snapshot import TableSnapshot
+from tests.database_snapshot import MigratedTemplate, TableSnapshot
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
 
 
@@ -166,31 +166,53 @@ def _snapshot_database():
 
     if connection.vendor == "postgresql":
         _TABLES.take(connection)
-        # Django's own snapshot (of the migrated database, before the site tree) must not be
-        # loaded at a transactional test's start: the database is already as it should be.
-        if hasattr(connection, "_test_serialized_contents"):
-            del connection._test_serialized_contents
         return
     _SNAPSHOT[:] = [connection.creation.serialize_db_to_string()]
     connection._test_serialized_contents = _SNAPSHOT[0]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """The test database, with the site tree, groups and review workflow committed once.
 
     (Each test used to build them.) Every test runs inside its own transaction on top of it, so it costs a few queries to
-    find; tests that need Wagtail's fresh database use `fresh_database`. The snapshot that
-    `serialized_rollback` restores includes it (_restore_after_transactional_test).
+    find; tests that need Wagtail's fresh database use `fresh_database`. A transactional test's
+    database is put back to it (`pytest_runtest_teardown`).
+
+    On PostgreSQL the migrated database is cloned from a template that an earlier run kept
+    (tests/database_snapshot.py, `MigratedTemplate`), else migrated and kept as that template.
+    This replaces pytest-django's own `django_db_setup` (the same calls to Django's
+    `setup_databases`), without Django's serialized copy, which the table snapshot replaces.
     """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
     from news.roles import ensure_roles
     from news.workflow import ensure_release_workflow
 
+    verbosity = request.config.option.verbose
+    postgres = connection.vendor == "postgresql"
     with django_db_blocker.unblock():
+        template = MigratedTemplate(connection) if postgres else None
+        cloned = template is not None and template.clone()
+        config = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases=set() if postgres else {"default"},
+            keepdb=cloned,
+        )
+        if template is not None and not cloned:
+            template.save(connection)
         _make_site_tree()
         ensure_roles()
         ensure_release_workflow()
         _snapshot_database()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
