@@ -9,7 +9,7 @@ For a 10-minute 1080p x264 closed-GOP master at broadcast bit rate (25p, and 29.
    re-encode of the same part by the engine's own fallback (what the engine does where smart
    cut cannot be used: its x264 preset and rate settings, the same gate) (targets: at least
    6x faster at 60 s, 30x at 10 min; smart cut time within ±25 % from 10 s to 10 min);
-   --no-long skips the 10-minute re-encode, the longest measurement by far (minutes);
+   --no-long skips the re-encodes of parts over 60 s, the longest measurements by far;
 3. a cached part's second request through nginx as deployed (deploy/'s nginx configuration,
    gunicorn with deploy/gunicorn.conf.py and production settings, DEBUG off: signed link →
    Django → X-Accel-Redirect → nginx) against nginx serving the same file directly (target:
@@ -230,11 +230,14 @@ def gate_line(gate: dict) -> str:
     psnr = ", ".join(
         "%s %s dB" % (entry["at"], entry["match"]) for entry in gate["psnr"]
     )
-    return "gate %s: %d/%d frames, %s, decode errors %s, audio offset %s s, drift %s s" % (
+    seconds = gate.get("seconds") or {}
+    steps = ", ".join("%s %.2f s" % item for item in seconds.items())
+    return "gate %s: %d/%d frames, %s, decode errors %s, audio offset %s s, drift %s s%s" % (
         "passed" if gate["passed"] else "FAILED",
         gate["frames"], gate["expected_frames"], psnr,
         "none" if not gate["decode_errors"] else "yes",
         gate["audio_offset"], gate["audio_drift"],
+        " [%s]" % steps if steps else "",
     )  # fmt: skip
 
 
@@ -411,7 +414,7 @@ def main():
         for seconds in lengths:
             frames = min(int(seconds * rate), last_frame - 13 - 7 * (args.runs - 1))
             smart = []
-            for run in range(args.runs if seconds < 300 else 1):
+            for run in range(args.runs if seconds <= 60 else 1):
                 start = 13 + 7 * run
                 elapsed, clip = through_worker(
                     video, [(start, start + frames)], ClipCut.EXACT
@@ -421,7 +424,7 @@ def main():
             print("frame-accurate %d s (%s): smart cut median %.2f s (job %.2f s); %s" % (
                 seconds, clip.method, median(smart), job_seconds(clip),
                 gate_line(clip.gate)), flush=True)  # fmt: skip
-            if seconds >= 300 and args.no_long:
+            if seconds > 60 and args.no_long:
                 print(
                     "  full re-encode of the long part: skipped (--no-long)", flush=True
                 )
