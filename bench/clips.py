@@ -23,8 +23,12 @@ Each frame-accurate result's quality gate (frames, PSNR at both ends, decode err
 offset) is printed with the timings. A missing master is generated first (minutes; kept
 under bench/out/, which git ignores):
 
-    .venv/bin/python bench/clips.py --master bench/out/master-25.mp4 [--rate 25|2997]
-        [--minutes 10] [--runs 3] [--no-long] [--lengths 10,60,598] [--steps fast,exact,...]
+    .venv/bin/python bench/clips.py --master bench/out/master-1080p25-clips.mp4
+    .venv/bin/python bench/clips.py --master bench/out/master-1080p2997-clips.mp4 --rate 2997
+
+Options: [--minutes 10] (a generated master's length) [--runs 3] [--no-long]
+[--lengths 10,60,598] [--steps fast,exact,nginx,concurrent]. Each frame-accurate line ends
+with the job's own split: seconds on the re-encoded pieces, the join, the gate.
 
 DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) must be set.
 """
