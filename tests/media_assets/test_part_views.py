@@ -200,7 +200,7 @@ def test_the_account_page_lists_my_parts_ready_running_and_failed(
     # then
     assert html.count("<tr data-part=") == 3
     assert '<tr data-part="%d" data-state="ready">' % ready.pk in html
-    assert 'href="/en/parts/%d/download/" download>Download' % ready.pk in html
+    assert 'href="/en/parts/%d/download/">Download' % ready.pk in html
     assert "(48.5 MB)" in html
     assert "00:00:01:00–00:00:02:00" in html
     assert "Being prepared (42 %)" in html
