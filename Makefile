@@ -80,5 +80,6 @@ bench: setup ## Benchmarks (DATABASE_URL should point at PostgreSQL)
 	$(PY) bench/processing.py
 	$(PY) bench/accounts.py
 	$(PY) bench/clips.py --master bench/out/master-1080p25-clips.mp4
+	$(PY) bench/clips.py --master bench/out/master-1080p2997-clips.mp4 --rate 2997
 
 .PHONY: help system-deps compilemessages messages setup seed run beat worker test lint format bench

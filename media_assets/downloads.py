@@ -177,7 +177,15 @@ def record_request(
         }
         try:
             with transaction.atomic():
-                row = Download.objects.create(token=token, created_at=now, **fields)
+                # counted as it is created: one query less for the link's first request
+                return Download.objects.create(
+                    token=token,
+                    created_at=now,
+                    requests=1 if counted else 0,
+                    bytes_sent=sent,
+                    last_request_at=now,
+                    **fields,
+                )
         except IntegrityError:  # a concurrent first request created it
             row = Download.objects.get(token=token)
     Download.objects.filter(pk=row.pk).update(

@@ -330,6 +330,10 @@ class Download(models.Model):
     account is deleted. One video across its translations is one `video_key`.
     """
 
+    # a log or a job, not content: no entries in Wagtail's reference index ("usage"),
+    # which would cost each row a few more queries
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -463,6 +467,10 @@ class Clip(models.Model):
     one it came from.
     """
 
+    # a log or a job, not content: no entries in Wagtail's reference index ("usage"),
+    # which would cost each row a few more queries
+    wagtail_reference_index_ignore = True
+
     video = models.ForeignKey(
         Video,
         verbose_name=_("video"),
@@ -544,6 +552,10 @@ class Clip(models.Model):
 class ClipRequest(models.Model):
     """Who asked for a part, when, from which page: the account's list and the per-account limit."""
 
+    # a log or a job, not content: no entries in Wagtail's reference index ("usage"),
+    # which would cost each row a few more queries
+    wagtail_reference_index_ignore = True
+
     clip = models.ForeignKey(Clip, on_delete=models.CASCADE, related_name="requests")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -594,6 +606,10 @@ class UsageTerms(TranslatableMixin, models.Model):
 
 class TermsAcceptance(models.Model):
     """A person accepted a version of the usage terms: when, which version, in which language."""
+
+    # a log or a job, not content: no entries in Wagtail's reference index ("usage"),
+    # which would cost each row a few more queries
+    wagtail_reference_index_ignore = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from media_assets import clips, downloads
+from media_assets import clips, downloads, terms
 from media_assets.choices import ClipCut, ClipState
 from media_assets.models import Clip, Video
 from media_assets.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
@@ -35,6 +35,30 @@ def _may_download(user) -> bool:
 
 def _refused(request):
     return render(request, "media_assets/parts/refused.html", status=403)
+
+
+def _terms_to_accept(request):
+    """The current usage terms if this person has not accepted them yet, else None.
+
+    The rule of whole downloads (media_assets.views.request_download): the current version
+    is accepted once, with the same check box, before anything is prepared or served.
+    """
+    current = terms.current_terms()
+    if current is None or terms.has_accepted(request.user, current):
+        return None
+    return current
+
+
+def _accepts_now(request, current) -> bool:
+    """The person ticked the current terms in this request: their acceptance is recorded."""
+    if request.POST.get("accept_terms") != str(current.version):
+        return False
+    terms.accept(request.user, current, translation.get_language())
+    return True
+
+
+def _terms_refusal() -> str:
+    return _("Please accept the usage terms to download a part of this video.")
 
 
 def _public_video(pk: int) -> Video:
@@ -80,9 +104,23 @@ def choose_part(request, pk: int):
     video = _public_video(pk)
     if not _may_download(request.user):
         return _refused(request)
-    context = {"video": video, "shots": video.shots.all(), "cuts": ClipCut.choices}
+    pending_terms = _terms_to_accept(request)
+    context = {
+        "video": video,
+        "shots": video.shots.all(),
+        "cuts": ClipCut.choices,
+        "terms": pending_terms,
+    }
     if request.method == "GET":
         return render(request, "media_assets/parts/choose.html", context)
+    if pending_terms is not None:
+        if not _accepts_now(request, pending_terms):
+            # nothing is queued before the terms are accepted
+            context.update(error=_terms_refusal(), data=request.POST)
+            return render(
+                request, "media_assets/parts/choose.html", context, status=400
+            )
+        context["terms"] = None
     try:
         spans, shot_ids = _spans_from_form(video, request.POST)
         clip = clips.request_part(
@@ -166,14 +204,31 @@ def part_status(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def part_download(request, pk: int):
-    """A fresh signed link to the ready part (like a master's: Range, resumable, nginx)."""
+    """A fresh signed link to the ready part (like a master's: Range, resumable, nginx).
+
+    Terms published since the part was asked for are accepted first (a form that posts here).
+    """
     if not _may_download(request.user):
         return _refused(request)
     clip = _own_clip(request, pk)
     if clip.state != ClipState.READY or not clip.file:
         raise Http404
+    pending_terms = _terms_to_accept(request)
+    if pending_terms is not None and not (
+        request.method == "POST" and _accepts_now(request, pending_terms)
+    ):
+        return render(
+            request,
+            "media_assets/parts/accept_terms.html",
+            {
+                "clip": clip,
+                "terms": pending_terms,
+                "error": _terms_refusal() if request.method == "POST" else "",
+            },
+            status=400 if request.method == "POST" else 200,
+        )
     clips.mark_downloaded(clip)
     link = downloads.make_link(
         user=request.user,

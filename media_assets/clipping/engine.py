@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -362,11 +363,14 @@ def build(
     *,
     on_progress: Progress | None = None,
     copy_audio: bool = True,
+    timings: dict | None = None,
 ) -> list[Piece]:
     """Make `target` from the master's `spans` by `method`; returns the pieces used.
 
-    `copy_audio=False` re-encodes the audio even where its packets could be copied.
+    `copy_audio=False` re-encodes the audio even where its packets could be copied;
+    `timings` receives the seconds spent on the pieces and on the join.
     """
+    started = time.perf_counter()
     validate_spans(index, spans)
     workdir.mkdir(parents=True, exist_ok=True)
     pieces = plan(index, spans, method)
@@ -400,11 +404,15 @@ def build(
         if method == METHOD_SMART and not piece.copy:
             _check_parameter_sets(index, workdir / name)
     real_spans = spans if method != METHOD_FAST else [(p.start, p.end) for p in pieces]
+    joined = time.perf_counter()
     _mux(
         index, pieces, real_spans, workdir, target, container, metadata,
         copy_audio=copy_audio and _may_copy_audio(index, method, spans, container),
         from_master=from_master, on_progress=progress.step(total * 0.05, total),
     )  # fmt: skip
+    if timings is not None:
+        timings["pieces"] = round(joined - started, 3)
+        timings["join"] = round(time.perf_counter() - joined, 3)
     if on_progress is not None:
         on_progress(1.0)
     return pieces
@@ -495,10 +503,11 @@ def make_part(
         attempt += 1
         target = workdir / ("%s.%s" % (name, EXTENSIONS[container]))
         piece_dir = workdir / ("%s-%d" % (method, attempt))
+        timings: dict = {}
         try:
             pieces, target = _build_with_container_fallback(
                 index, spans, method, piece_dir, target, metadata, on_progress,
-                copy_audio=copy_audio,
+                copy_audio=copy_audio, timings=timings,
             )  # fmt: skip
         except (Unsupported, MediaError) as exc:
             if method == METHOD_REENCODE:
@@ -507,19 +516,22 @@ def make_part(
             method = METHOD_REENCODE
             continue
         seams = _seams(pieces)
+        checked = time.perf_counter()
         report = gate.check(
             target, index, list(spans), workdir=piece_dir, seams=seams,
             encoded=_encoded(pieces) if method == METHOD_SMART else None,
         )  # fmt: skip
+        timings["gate"] = round(time.perf_counter() - checked, 3)
         shutil.rmtree(piece_dir, ignore_errors=True)
         if report.passed:
+            # where the time went (seconds): the re-encoded pieces, the join, the gate
             return PartResult(
                 path=target,
                 method=method,
                 requested=list(spans),
                 real=list(spans),
                 fallback_reason=reason,
-                gate=report.as_dict(),
+                gate={**report.as_dict(), "seconds": timings},
             )
         if method == METHOD_REENCODE:
             raise GateFailed(report)
@@ -566,9 +578,17 @@ def _seams(pieces: list[Piece]) -> list[int]:
 
 
 def _build_with_container_fallback(
-    index, spans, method, piece_dir, target, metadata, on_progress, copy_audio=True
+    index,
+    spans,
+    method,
+    piece_dir,
+    target,
+    metadata,
+    on_progress,
+    copy_audio=True,
+    timings=None,
 ) -> tuple[list[Piece], Path]:
-    options = {"on_progress": on_progress, "copy_audio": copy_audio}
+    options = {"on_progress": on_progress, "copy_audio": copy_audio, "timings": timings}
     try:
         return build(
             index, spans, method, piece_dir, target, metadata, **options

@@ -199,12 +199,12 @@ def _audio_frames(path: Path, interval: str) -> list[tuple[float, float]]:
 
 def _audio_extent(path: Path, seconds: float) -> tuple[float, float] | None:
     """Start and end (seconds) of the first audio stream as decoded: its first and last frames."""
-    # from 0: the packets an edit list hides come before it (a GOP's worth after a copy)
-    head = _audio_frames(path, "0%+1")
-    tail = _audio_frames(path, "%.6f%%" % max(0.0, seconds - 1))
-    if not head or not tail:
+    # from 0: the packets an edit list hides come before it (a GOP's worth after a copy);
+    # the first and the last second in one run (each run reads the part's whole index)
+    frames = _audio_frames(path, "0%%+1,%.6f%%" % max(0.0, seconds - 1))
+    if not frames:
         return None
-    return min(start for start, _end in head), max(end for _start, end in tail)
+    return min(start for start, _end in frames), max(end for _start, end in frames)
 
 
 def check(

@@ -109,7 +109,15 @@ class MasterIndex:
         """
         position = self.decode_order.index(start)
         count = 0
+        keyframes = set(self.keyframes)
+        later_keyframes = 0
         for offset, frame in enumerate(self.decode_order[position:], start=1):
+            if frame >= end and frame in keyframes:
+                # frames decoded after the second keyframe past the end are all shown after
+                # it (an open GOP's leading frames come only after the first): stop looking
+                later_keyframes += 1
+                if later_keyframes == 2:
+                    break
             if start <= frame < end:
                 count = offset
         shown = [
