@@ -161,6 +161,7 @@ def _real_bounds(clip: Clip) -> dict:
         "real_in": frames_to_timecode(real_in, fps),
         "real_out": frames_to_timecode(real_out, fps),
         "earlier": "%.2f" % float(Fraction(clip.in_frame - real_in) / fps),
+        "exact_start": real_in == clip.in_frame,
         "later": "%.2f" % float(Fraction(real_out - clip.out_frame) / fps),
     }
 

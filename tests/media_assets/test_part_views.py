@@ -37,6 +37,36 @@ def post(client, url, data):
         return client.post(url, data)
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "Fast cut: the part starts exactly at 00:00:00:12, a keyframe, and ends at",
+        ),
+        (
+            "fr",
+            "Coupe rapide : l’extrait commence exactement à 00:00:00:12, une image clé,",
+        ),
+    ],
+)
+def test_a_fast_part_from_a_keyframe_says_it_starts_exactly_there(
+    client, journalist, language, said
+):
+    video = video_with_master(public_since=timezone.now())
+
+    response = post(
+        client,
+        choose_url(video, language),
+        {"in": "00:00:00:12", "out": "00:00:01:05", "cut": "fast"},
+    )
+
+    text = client.get(response["Location"]).content.decode()
+    assert said in text
+    assert "earlier" not in text
+    assert "plus tôt" not in text
+
+
 def test_a_part_by_timecodes_is_prepared_and_downloaded_and_logged(client, journalist):
     video = video_with_master(public_since=timezone.now(), title="Press briefing")
 
