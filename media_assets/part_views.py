@@ -37,24 +37,14 @@ def _refused(request):
     return render(request, "media_assets/parts/refused.html", status=403)
 
 
-def _terms_to_accept(request):
-    """The current usage terms if this person has not accepted them yet, else None.
-
-    The rule of whole downloads (media_assets.views.request_download): the current version
-    is accepted once, with the same check box, before anything is prepared or served.
-    """
-    current = terms.current_terms()
-    if current is None or terms.has_accepted(request.user, current):
-        return None
-    return current
-
-
 def _accepts_now(request, current) -> bool:
     """The person ticked the current terms in this request: their acceptance is recorded."""
-    if request.POST.get("accept_terms") != str(current.version):
-        return False
-    terms.accept(request.user, current, translation.get_language())
-    return True
+    return terms.accept_if_ticked(
+        request.user,
+        current,
+        request.POST.get("accept_terms"),
+        translation.get_language(),
+    )
 
 
 def _terms_refusal() -> str:
@@ -104,7 +94,7 @@ def choose_part(request, pk: int):
     video = _public_video(pk)
     if not _may_download(request.user):
         return _refused(request)
-    pending_terms = _terms_to_accept(request)
+    pending_terms = terms.pending(request.user)
     context = {
         "video": video,
         "shots": video.shots.all(),
@@ -216,7 +206,7 @@ def part_download(request, pk: int):
     clip = _own_clip(request, pk)
     if clip.state != ClipState.READY or not clip.file:
         raise Http404
-    pending_terms = _terms_to_accept(request)
+    pending_terms = terms.pending(request.user)
     if pending_terms is not None and not (
         request.method == "POST" and _accepts_now(request, pending_terms)
     ):

@@ -32,3 +32,25 @@ def accept(user, terms: UsageTerms, language: str) -> TermsAcceptance:
             )
     except IntegrityError:
         return TermsAcceptance.objects.get(user=user, version=terms.version)
+
+
+def pending(user) -> UsageTerms | None:
+    """The current terms if `user` has not accepted them yet, else None.
+
+    Whole downloads and parts share the rule: the current version is accepted once, with the
+    same check box, before anything is prepared or served.
+    """
+    current = current_terms()
+    if current is None or has_accepted(user, current):
+        return None
+    return current
+
+
+def accept_if_ticked(
+    user, terms: UsageTerms, ticked: str | None, language: str
+) -> bool:
+    """Record the acceptance when the form's box (`accept_terms`) names this version."""
+    if ticked != str(terms.version):
+        return False
+    accept(user, terms, language)
+    return True

@@ -107,25 +107,26 @@ def request_download(request, pk: int, slug: str):
     if access == "unverified":
         return redirect(back)
     release_id = _release_id(request.POST.get("release"))
-    current_terms = terms.current_terms()
-    if current_terms is not None and not terms.has_accepted(
-        request.user, current_terms
+    current_terms = terms.pending(request.user)
+    if current_terms is not None and not terms.accept_if_ticked(
+        request.user,
+        current_terms,
+        request.POST.get("accept_terms"),
+        translation.get_language(),
     ):
-        if request.POST.get("accept_terms") != str(current_terms.version):
-            return render(
-                request,
-                "media_assets/accept_terms.html",
-                {
-                    "video": video,
-                    "terms": current_terms,
-                    "release_id": release_id or "",
-                    "next": back,
-                    "error": "accept_terms" in request.POST
-                    or request.POST.get("confirm") == "1",
-                },
-                status=400 if request.POST.get("confirm") == "1" else 200,
-            )
-        terms.accept(request.user, current_terms, translation.get_language())
+        return render(
+            request,
+            "media_assets/accept_terms.html",
+            {
+                "video": video,
+                "terms": current_terms,
+                "release_id": release_id or "",
+                "next": back,
+                "error": "accept_terms" in request.POST
+                or request.POST.get("confirm") == "1",
+            },
+            status=400 if request.POST.get("confirm") == "1" else 200,
+        )
     retry_at = downloads.hourly_limit_reached(request.user)
     if retry_at is not None:
         return too_many(request, retry_at)
