@@ -9,6 +9,9 @@ For a 10-minute 1080p x264 closed-GOP master at broadcast bit rate (25p, and 29.
    re-encode of the same part by the engine's own fallback (what the engine does where smart
    cut cannot be used: its x264 preset and rate settings, the same gate) (targets: at least
    6x faster at 60 s, 30x at 10 min; smart cut time within ±25 % from 10 s to 10 min);
+   beside each, a bare ``ffmpeg -c copy`` of the same frames (which writes the same bytes) and
+   the smart cut's own cost (its time minus that copy), with what the disk writes per second:
+   a 10-minute part is 1.9 GB, and no cut can be faster than writing it;
    --no-long skips the re-encodes of parts over 60 s, the longest measurements by far;
 3. a cached part's second request through nginx as deployed (deploy/'s nginx configuration,
    gunicorn with deploy/gunicorn.conf.py and production settings, DEBUG off: signed link →
@@ -205,6 +208,26 @@ def bare_copy(master: Path, start: float, seconds: float, target: Path) -> float
     elapsed = time.perf_counter() - started
     target.unlink()
     return elapsed
+
+
+def disk_write_speed(work: Path, size: int = 2 * 1024**3) -> None:
+    """What this machine writes per second, as ffmpeg writes a part: 2 GB, no fsync.
+
+    The floor under any part's time, whatever cuts it (the fsync after it is timed apart).
+    """
+    target = work / "disk-speed.bin"
+    block = os.urandom(16 * 1024**2)
+    started = time.perf_counter()
+    with open(target, "wb") as out:
+        for _ in range(size // len(block)):
+            out.write(block)
+        written = time.perf_counter() - started
+        os.fsync(out.fileno())
+    synced = time.perf_counter() - started
+    target.unlink()
+    print("this machine writes a 2 GB file at %.0f MB/s (%.1f s per GB; %.0f MB/s with the "
+          "fsync)" % (size / written / 1e6, written / (size / 1e9), size / synced / 1e6),
+          flush=True)  # fmt: skip
 
 
 def full_reencode(index, spans) -> tuple[float, object]:
@@ -414,20 +437,28 @@ def main():
         elif lengths:
             print("full re-encode reference: the engine's own fallback (%s), gated" % (
                 reencode_settings(index)), flush=True)  # fmt: skip
-        smart_medians = {}
+        smart_medians, copy_medians = {}, {}
         for seconds in lengths:
             frames = min(int(seconds * rate), last_frame - 13 - 7 * (args.runs - 1))
-            smart = []
+            smart, copies = [], []
             for run in range(args.runs if seconds <= 60 else 1):
                 start = 13 + 7 * run
                 elapsed, clip = through_worker(
                     video, [(start, start + frames)], ClipCut.EXACT
                 )
                 smart.append(elapsed)
+                # the same frames stream-copied: what writing the part's bytes costs at least
+                copies.append(
+                    bare_copy(
+                        args.master, start / rate, frames / rate, work / "bare.mp4"
+                    )
+                )
             smart_medians[seconds] = median(smart)
-            print("frame-accurate %d s (%s): smart cut median %.2f s (job %.2f s); %s" % (
-                seconds, clip.method, median(smart), job_seconds(clip),
-                gate_line(clip.gate)), flush=True)  # fmt: skip
+            copy_medians[seconds] = median(copies)
+            print("frame-accurate %d s (%s): smart cut median %.2f s (job %.2f s), bare "
+                  "ffmpeg -c copy of the same part %.2f s, the cut's own cost %.2f s; %s" % (
+                seconds, clip.method, median(smart), job_seconds(clip), median(copies),
+                median(smart) - median(copies), gate_line(clip.gate)), flush=True)  # fmt: skip
             if seconds > 60 and args.no_long:
                 print(
                     "  full re-encode of the long part: skipped (--no-long)", flush=True
@@ -443,6 +474,12 @@ def main():
                   "±25%%)" % (min(smart_medians), max(smart_medians),
                   ", ".join("%.2f s" % v for v in smart_medians.values()), spread),
                   flush=True)  # fmt: skip
+            own = {key: smart_medians[key] - copy_medians[key] for key in smart_medians}
+            print("the smart cut's own cost (its time minus a bare stream copy of the same "
+                  "part, which writes the same bytes): %s; max/min %.2f" % (
+                ", ".join("%.2f s" % v for v in own.values()),
+                max(own.values()) / max(0.001, min(own.values()))), flush=True)  # fmt: skip
+            disk_write_speed(work)
 
         # 3. a cached part through nginx, against nginx serving the file directly
         if "nginx" in steps:

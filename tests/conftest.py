@@ -8,7 +8,7 @@ from django.conf import settings
 import pytest
 
 from home.services import ensure_site_tree
-from tests.database_snapshot import MigratedTemplate, TableSnapshot
+from tests.database_snapshot import BASE, MigratedTemplate, disconnect_others
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
 
 
@@ -111,6 +111,19 @@ def _isolated_media(request, tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _wagtail_indexes(request, settings):
+    """Wagtail's own indexes are not updated on save, unless the test is marked `wagtail_indexes`.
+
+    tests/tasks_backend.py says why; the tests of the admin's search and usage are marked.
+    """
+    if request.node.get_closest_marker("wagtail_indexes"):
+        return
+    settings.TASKS = {
+        "default": {"BACKEND": "tests.tasks_backend.WithoutWagtailIndexes"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _public_videos_follow_releases(request):
     """Run the recompute of `Video.public_since` right after each publishing signal.
 
@@ -153,7 +166,6 @@ def _make_site_tree():
 
 
 _SNAPSHOT: list[str] = []
-_TABLES = TableSnapshot()
 
 
 def _snapshot_database():
@@ -165,7 +177,7 @@ def _snapshot_database():
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        _TABLES.take(connection)
+        BASE.take(connection)
         return
     _SNAPSHOT[:] = [connection.creation.serialize_db_to_string()]
     connection._test_serialized_contents = _SNAPSHOT[0]
@@ -212,6 +224,10 @@ def django_db_setup(
         _snapshot_database()
     yield
     with django_db_blocker.unblock():
+        if postgres:
+            # A server or worker a test started may still hold a connection for a moment
+            # (its process exiting): the database cannot be dropped while it does.
+            disconnect_others(connection)
         teardown_databases(config, verbosity=verbosity)
 
 
@@ -239,11 +255,11 @@ def pytest_runtest_teardown(item, nextitem):
     result = yield
     if nextitem is None or not _is_transactional(item):
         return result
-    if _TABLES:
+    if BASE:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            _TABLES.restore()
+            BASE.restore()
         return result
     if _SNAPSHOT:
         from django.core.management import call_command

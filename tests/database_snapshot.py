@@ -87,6 +87,11 @@ class TableSnapshot:
         return [name for (name,) in cursor.fetchall()]
 
 
+# What every transactional test's database is put back to (tests/conftest.py): the migrated
+# database with the site tree, the press office's groups and the review workflow.
+BASE = TableSnapshot()
+
+
 def _no_flush(self):
     """The test's database is put back by `TableSnapshot.restore`, once its fixtures are gone."""
 
@@ -105,6 +110,15 @@ def module_transaction(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def disconnect_others(connection) -> None:
+    """End every other session on `connection`'s database (before it is dropped)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 # --- the migrated database, kept as a template between runs ---------------------------------------

@@ -282,6 +282,7 @@ def test_a_part_is_downloaded_only_under_the_rule_of_whole_downloads(
     assert Download.objects.count() == 0
 
 
+@pytest.mark.wagtail_indexes  # its query count is production's, with the reference index
 def test_a_signed_link_request_costs_few_queries_and_no_usage_index(
     client, journalist, django_assert_num_queries, settings
 ):

@@ -1,12 +1,11 @@
-from io import StringIO
-
-from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 import pytest
 
-from cms.celery import app as celery_app
 from news.factories import build_release, translate_release
+from tests.database_snapshot import BASE, TableSnapshot
+from tests.pages.demo import SeededDemo, seed_the_demo
 
 
 @pytest.fixture
@@ -19,17 +18,48 @@ def french_release(site_tree, release):
     return translate_release(release, site_tree.locales["fr"])
 
 
-@pytest.fixture
-def demo_newsroom(settings, tmp_path):
-    """The demo newsroom as `make run` seeds it (videos processed inline).
+@pytest.fixture(scope="session")
+def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once per test process on PostgreSQL: about 20 s, against 0.2 s to put back.
 
-    seed_demo runs only on a demo: DEBUG on and --demo (tests/test_setup_commands.py).
+    Seeded and committed, its rows kept as a table snapshot and the database put back to the
+    base snapshot at once, so that the tests that follow find what they expect; its files
+    (masters, previews, posters) stay in a directory of their own for the whole run.
     """
-    settings.VAR_DIR = tmp_path
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with override_settings(DEBUG=True):
-            call_command("seed_demo", "--demo", stdout=StringIO())
-    finally:
-        celery_app.conf.task_always_eager = previous
+    if connection.vendor != "postgresql" or not BASE:
+        pytest.skip("the seeded demo is kept as a PostgreSQL table snapshot")
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    paths = {
+        "VAR_DIR": var_dir,
+        "MEDIA_ROOT": var_dir / "media",
+        "PRIVATE_MEDIA_ROOT": var_dir / "private",
+    }
+    with django_db_blocker.unblock():
+        try:
+            with override_settings(**paths):
+                output = seed_the_demo()
+            rows = TableSnapshot()
+            rows.take(connection)
+        finally:
+            BASE.restore()
+    return SeededDemo(rows=rows, paths=paths, output=output)
+
+
+@pytest.fixture
+def demo_newsroom(request, settings, tmp_path):
+    """The demo newsroom as `make run` seeds it, for a transactional test (live server, browser).
+
+    On PostgreSQL the demo seeded once per process is put back (`seeded_demo`); elsewhere it
+    is seeded for the test. The test's teardown puts the base snapshot back (tests/conftest.py).
+    """
+    from django.core.cache import cache
+
+    if connection.vendor != "postgresql" or not BASE:
+        settings.VAR_DIR = tmp_path
+        seed_the_demo()
+        return
+    demo = request.getfixturevalue("seeded_demo")
+    for name, value in demo.paths.items():
+        setattr(settings, name, value)
+    demo.put_back()
+    cache.clear()  # Wagtail's site root paths and renditions of the rows just replaced

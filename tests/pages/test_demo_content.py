@@ -5,17 +5,17 @@ import shutil
 from io import StringIO
 
 from django.core.management import call_command
-from django.db import transaction
 from django.test import override_settings
 
 import pytest
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
-from cms.celery import app as celery_app
 from media_assets.models import Download, DownloadDay, Video
 from news import roles
 from news.models import NewsReleasePage, Speaker, Topic
+from tests.database_snapshot import module_transaction
+from tests.pages.demo import seed_the_demo
 
 
 pytestmark = [
@@ -32,29 +32,31 @@ DAY_ONE_FR = (
 
 
 @pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, seeded once for the module (videos included) and rolled back after it.
+def seeded_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (videos included) for the module, rolled back after it.
 
-    Each test runs in a savepoint inside this module's transaction, as `db` tests always do.
+    On PostgreSQL the demo seeded once per process (tests/pages/conftest.py) is put back
+    inside the module's transaction; elsewhere it is seeded there. Each test runs in a
+    savepoint inside this module's transaction, as `db` tests always do.
     """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        demo = request.getfixturevalue("seeded_demo")
+        with override_settings(**demo.paths), module_transaction(django_db_blocker):
+            demo.put_back()
+            yield demo.output
+        return
     var_dir = tmp_path_factory.mktemp("demo-var")
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    out = StringIO()
     with (
-        django_db_blocker.unblock(),
         override_settings(
             VAR_DIR=var_dir,
             MEDIA_ROOT=var_dir / "media",
             PRIVATE_MEDIA_ROOT=var_dir / "private",
         ),
-        transaction.atomic(),
+        module_transaction(django_db_blocker),
     ):
-        with override_settings(DEBUG=True):
-            call_command("seed_demo", "--demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-    celery_app.conf.task_always_eager = previous
+        yield seed_the_demo()
 
 
 @pytest.fixture
