@@ -166,6 +166,7 @@ def _make_site_tree():
 
 
 _SNAPSHOT: list[str] = []
+_SITE_TREE_IDS: list[int] = []
 
 
 def _snapshot_database():
@@ -218,7 +219,8 @@ def django_db_setup(
         )
         if template is not None and not cloned:
             template.save(connection)
-        _make_site_tree()
+        tree = _make_site_tree()
+        _SITE_TREE_IDS[:] = [tree.home.pk, tree.news.pk]
         ensure_roles()
         ensure_release_workflow()
         _snapshot_database()
@@ -293,7 +295,24 @@ def _is_transactional(item) -> bool:
 
 @pytest.fixture
 def site_tree(db):
-    """Locales en and fr, the home page and the news index in both languages."""
+    """Locales en and fr, the home page and the news index in both languages.
+
+    Found by the ids the committed tree has (three queries); `ensure_site_tree` (a dozen
+    queries, every test) where they are gone.
+    """
+    from wagtail.models import Locale
+
+    from home.models import HomePage
+    from home.services import SiteTree
+    from news.models import NewsIndexPage
+
+    if _SITE_TREE_IDS:
+        home_id, news_id = _SITE_TREE_IDS
+        locales = {locale.language_code: locale for locale in Locale.objects.all()}
+        home = HomePage.objects.filter(pk=home_id).first()
+        news = NewsIndexPage.objects.filter(pk=news_id).first()
+        if home and news and set(locales) == {code for code, _ in settings.LANGUAGES}:
+            return SiteTree(home=home, news=news, locales=locales)
     return _make_site_tree()
 
 
