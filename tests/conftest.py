@@ -65,6 +65,29 @@ def pytest_unconfigure(config):
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
+# The modules that take longest (30-90 s each: ffmpeg, Chromium, real workers and servers),
+# measured with --durations. pytest-xdist's loadscope hands out whole modules in collection
+# order: these go first, so that the short ones fill in behind them instead of one process
+# finishing a long module alone at the end. A stale list only costs a less even split.
+LONGEST_FIRST = (
+    "media_assets/test_clipping_engine.py",
+    "media_assets/test_part_browser.py",
+    "pages/test_browser.py",
+    "accounts/test_browser_flow.py",
+    "media_assets/test_lost_jobs.py",
+    "media_assets/test_clips_worker.py",
+    "media_assets/test_upload_browser.py",
+    "media_assets/test_clips.py",
+    "workflow/test_editor_browser.py",
+    "pages/test_phone_width.py",
+)
+
+
+def _longest_first(item) -> int:
+    path = item.nodeid.split("::")[0].removeprefix("tests/")
+    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     for item in items:
@@ -74,6 +97,7 @@ def pytest_collection_modifyitems(config, items):
                     reason="needs PostgreSQL (set DATABASE_URL); SQLite lacks this"
                 )
             )
+    items.sort(key=_longest_first)  # stable: the rest keep their order
 
 
 @pytest.fixture(autouse=True)
