@@ -10,6 +10,7 @@ import pytest
 from home.services import ensure_site_tree
 from tests.database_snapshot import BASE, MigratedTemplate, disconnect_others
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
+from tests.tasks_backend import WITHOUT_WAGTAIL_INDEXES
 
 
 RUN_DIRECTORY = pytest.StashKey[tuple]()
@@ -142,9 +143,7 @@ def _wagtail_indexes(request, settings):
     """
     if request.node.get_closest_marker("wagtail_indexes"):
         return
-    settings.TASKS = {
-        "default": {"BACKEND": "tests.tasks_backend.WithoutWagtailIndexes"}
-    }
+    settings.TASKS = WITHOUT_WAGTAIL_INDEXES
 
 
 @pytest.fixture(autouse=True)

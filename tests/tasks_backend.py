@@ -28,3 +28,8 @@ class WithoutWagtailIndexes(ImmediateBackend):
             self.not_run.clear()
             return result
         return super().enqueue(task, args, kwargs)
+
+
+WITHOUT_WAGTAIL_INDEXES = {
+    "default": {"BACKEND": "tests.tasks_backend.WithoutWagtailIndexes"}
+}

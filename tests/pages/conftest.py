@@ -6,6 +6,7 @@ import pytest
 from news.factories import build_release, translate_release
 from tests.database_snapshot import BASE, TableSnapshot
 from tests.pages.demo import SeededDemo, seed_the_demo
+from tests.tasks_backend import WITHOUT_WAGTAIL_INDEXES
 
 
 @pytest.fixture
@@ -36,7 +37,8 @@ def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     }
     with django_db_blocker.unblock():
         try:
-            with override_settings(**paths):
+            # Wagtail's own indexes as in every test (tests/tasks_backend.py)
+            with override_settings(**paths, TASKS=WITHOUT_WAGTAIL_INDEXES):
                 output = seed_the_demo()
             rows = TableSnapshot()
             rows.take(connection)
