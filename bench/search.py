@@ -434,8 +434,8 @@ def hand_sql(
     """
     branches = [where_en] + ([where_fr] if where_fr else [])
     matches = " UNION ALL ".join(
-        "SELECT d.id, d.ctid AS tid, d.published, d.language, d.year, d.kind, d.topic_keys,"
-        " d.speaker_keys, %s AS q, %s AS cfg FROM search_archivedocument d WHERE %s"
+        "SELECT d.id, d.ctid AS tid, d.published, d.language, d.year, d.kind, d.topic_ids,"
+        " d.speaker_ids, %s AS q, %s AS cfg FROM search_archivedocument d WHERE %s"
         % (query_sql, config, where)
         for query_sql, config, where in branches
     )
@@ -465,10 +465,11 @@ def hand_sql(
         "  ELSE (SELECT x.name FROM news_speaker x JOIN wagtailcore_locale l"
         "   ON l.id = x.locale_id WHERE x.translation_key = y.key"
         "   ORDER BY l.language_code = '%s' DESC, l.language_code, x.id LIMIT 1) END))"
-        "  FROM ((SELECT 'topic' AS facet, key, count(*) AS n FROM"
-        "   (SELECT unnest(topic_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
-        "   LIMIT 20) UNION ALL (SELECT 'speaker', key, count(*) AS n FROM"
-        "   (SELECT unnest(speaker_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
+        "  FROM ((SELECT 'topic' AS facet, f.key, c.n FROM (SELECT id, count(*) AS n FROM"
+        "   (SELECT unnest(topic_ids) AS id FROM m) k GROUP BY id) c JOIN search_facetkey f"
+        "   ON f.id = c.id ORDER BY n DESC, key LIMIT 20) UNION ALL (SELECT 'speaker', f.key,"
+        "   c.n FROM (SELECT id, count(*) AS n FROM (SELECT unnest(speaker_ids) AS id FROM m) k"
+        "   GROUP BY id) c JOIN search_facetkey f ON f.id = c.id ORDER BY n DESC, key"
         "   LIMIT 20)) y),"
         " (SELECT json_agg(json_build_object('id', d.id, 'kind', d.kind, 'language',"
         "  d.language, 'title', d.title, 'published', d.published, 'place', d.place, 'url',"
