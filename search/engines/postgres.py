@@ -111,7 +111,8 @@ HEADLINES = """,
     quotes=_text("d.quotes_text"),
 )
 
-# One row: the facet counts with the total (the () grouping set), the most frequent
+# One row: the facet counts with the total (the () grouping set, over the counts per language,
+# year and kind: each match hashed once, not once per grouping set), the most frequent
 # topics and speakers (counted by number from the rows' arrays; only the most frequent map back
 # to translation keys, ties in key order) with their names in the display language, the page's
 # hits in order, whether the words were stop words only, and whether each topic or speaker
@@ -124,8 +125,10 @@ WITH m AS MATERIALIZED (%(matches)s),
 page AS (%(page)s)
 SELECT
   (SELECT json_agg(json_build_array(g, language, year, is_video, n)) FROM (
-     SELECT GROUPING(language, year, is_video) AS g, language, year, is_video, count(*) AS n
-     FROM m GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
+     SELECT GROUPING(language, year, is_video) AS g, language, year, is_video, sum(n)::bigint AS n
+     FROM (SELECT language, year, is_video, count(*) AS n FROM m
+           GROUP BY language, year, is_video) c
+     GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
   (SELECT json_agg(json_build_array(facet, key, n, %(label)s)) FROM (
      (SELECT 'topic' AS facet, fk.key, c.n FROM
         (SELECT id, count(*) AS n FROM (SELECT unnest(topic_ids) AS id FROM m) u GROUP BY id) c
