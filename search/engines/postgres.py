@@ -113,11 +113,13 @@ HEADLINES = """,
 
 # One row: the facet counts with the total (the () grouping set, over the counts per language,
 # year and kind: each match hashed once, not once per grouping set), the most frequent
-# topics and speakers (counted by number from the rows' arrays; only the most frequent map back
-# to translation keys, ties in key order) with their names in the display language, the page's
+# topics and speakers (counted by number from the rows' arrays; only the values ranked in the
+# top N by count, ties included, map back to translation keys, by index: joining every value
+# to search_facetkey read the whole key table; then the top N in key order for ties) with their
+# names in the display language, the page's
 # hits in order, whether the words were stop words only, and whether each topic or speaker
 # filter names a topic or speaker. Each facet's most frequent values are a top-N of their own
-# (cheaper than ranking every value in a window) and only those few rows look their names up:
+# (ranked once grouped, not row by row) and only those few rows look their names up:
 # with the lookups above the ranking of every value, the planner (which guesses ten keys a row)
 # priced them so high that PostgreSQL's JIT compiled the statement, which then took seconds.
 STATEMENT = """
@@ -131,12 +133,16 @@ SELECT
      GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
   (SELECT json_agg(json_build_array(facet, key, n, %(label)s)) FROM (
      (SELECT 'topic' AS facet, fk.key, c.n FROM
-        (SELECT id, count(*) AS n FROM (SELECT unnest(topic_ids) AS id FROM m) u GROUP BY id) c
+        (SELECT id, n FROM (SELECT id, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r
+                            FROM (SELECT unnest(topic_ids) AS id FROM m) u GROUP BY id) x
+         WHERE r <= %%s) c
       JOIN search_facetkey fk ON fk.id = c.id
       ORDER BY c.n DESC, fk.key LIMIT %%s)
      UNION ALL
      (SELECT 'speaker', fk.key, c.n FROM
-        (SELECT id, count(*) AS n FROM (SELECT unnest(speaker_ids) AS id FROM m) u GROUP BY id) c
+        (SELECT id, n FROM (SELECT id, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r
+                            FROM (SELECT unnest(speaker_ids) AS id FROM m) u GROUP BY id) x
+         WHERE r <= %%s) c
       JOIN search_facetkey fk ON fk.id = c.id
       ORDER BY c.n DESC, fk.key LIMIT %%s)) f),
   (SELECT json_agg(%(hit)s ORDER BY %(order)s)
@@ -203,8 +209,7 @@ def statement(query: ArchiveQuery) -> tuple[str, list]:
             *params,
             *page_params,
             *label_params,
-            FACET_VALUES,
-            FACET_VALUES,
+            *[FACET_VALUES] * 4,
             *stop_params,
             *check_params,
         ],
