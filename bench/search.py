@@ -434,8 +434,8 @@ def hand_sql(
     """
     branches = [where_en] + ([where_fr] if where_fr else [])
     matches = " UNION ALL ".join(
-        "SELECT d.id, d.ctid AS tid, d.published, d.language, d.year, d.kind, d.topic_keys,"
-        " d.speaker_keys, %s AS q, %s AS cfg FROM search_archivedocument d WHERE %s"
+        "SELECT d.id, d.ctid AS tid, d.published, d.language, d.year, d.kind, d.topic_ids,"
+        " d.speaker_ids, %s AS q, %s AS cfg FROM search_archivedocument d WHERE %s"
         % (query_sql, config, where)
         for query_sql, config, where in branches
     )
@@ -456,7 +456,8 @@ def hand_sql(
         " page AS (SELECT r.id, r.published, r.q, r.cfg, %s AS rank FROM"
         " (SELECT * FROM m ORDER BY published DESC, id DESC LIMIT 2000) r"
         " JOIN search_archivedocument d ON d.ctid = r.tid ORDER BY %s LIMIT 20 OFFSET %d)"
-        " SELECT (SELECT json_agg(x) FROM (SELECT language, year, kind, count(*) FROM m"
+        " SELECT (SELECT json_agg(x) FROM (SELECT language, year, kind, sum(n)::bigint FROM"
+        "  (SELECT language, year, kind, count(*) AS n FROM m GROUP BY language, year, kind) c"
         "  GROUP BY GROUPING SETS ((), (language), (year), (kind))) x),"
         " (SELECT json_agg(json_build_array(y.facet, y.key, y.n, CASE y.facet"
         "  WHEN 'topic' THEN (SELECT x.name FROM news_topic x JOIN wagtailcore_locale l"
@@ -465,11 +466,14 @@ def hand_sql(
         "  ELSE (SELECT x.name FROM news_speaker x JOIN wagtailcore_locale l"
         "   ON l.id = x.locale_id WHERE x.translation_key = y.key"
         "   ORDER BY l.language_code = '%s' DESC, l.language_code, x.id LIMIT 1) END))"
-        "  FROM ((SELECT 'topic' AS facet, key, count(*) AS n FROM"
-        "   (SELECT unnest(topic_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
-        "   LIMIT 20) UNION ALL (SELECT 'speaker', key, count(*) AS n FROM"
-        "   (SELECT unnest(speaker_keys) AS key FROM m) k GROUP BY key ORDER BY n DESC, key"
-        "   LIMIT 20)) y),"
+        "  FROM ((SELECT 'topic' AS facet, f.key, c.n FROM (SELECT id, n FROM (SELECT id,"
+        "   count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r FROM (SELECT"
+        "   unnest(topic_ids) AS id FROM m) k GROUP BY id) x WHERE r <= 20) c"
+        "   JOIN search_facetkey f ON f.id = c.id ORDER BY n DESC, key LIMIT 20) UNION ALL"
+        "   (SELECT 'speaker', f.key, c.n FROM (SELECT id, n FROM (SELECT id, count(*) AS n,"
+        "   rank() OVER (ORDER BY count(*) DESC) AS r FROM (SELECT unnest(speaker_ids) AS id"
+        "   FROM m) k GROUP BY id) x WHERE r <= 20) c JOIN search_facetkey f ON f.id = c.id"
+        "   ORDER BY n DESC, key LIMIT 20)) y),"
         " (SELECT json_agg(json_build_object('id', d.id, 'kind', d.kind, 'language',"
         "  d.language, 'title', d.title, 'published', d.published, 'place', d.place, 'url',"
         "  d.url, 'video_id', d.video_id, 'timecode', d.timecode, 'poster_url',"

@@ -262,14 +262,25 @@ UPDATE search_archivedocument SET search_vector =
     || setweight(to_tsvector(cfg, translate(lead || ' ' || tags_text, '<>', chr(4) || chr(5))), 'B')
     || setweight(to_tsvector(cfg, translate(body_text || ' ' || quotes_text, '<>', chr(4) || chr(5))), 'C')
     || setweight(to_tsvector(cfg, translate(extra_text, '<>', chr(4) || chr(5))), 'D'),
-    topic_keys = ARRAY(SELECT t.key FROM search_archivetag t
-                       WHERE t.document_id = doc_id AND t.facet = 'topic' ORDER BY t.key),
-    speaker_keys = ARRAY(SELECT t.key FROM search_archivetag t
-                         WHERE t.document_id = doc_id AND t.facet = 'speaker' ORDER BY t.key)
+    topic_ids = ARRAY(SELECT k.id FROM search_archivetag t JOIN search_facetkey k
+                      ON k.facet = t.facet AND k.key = t.key
+                      WHERE t.document_id = doc_id AND t.facet = 'topic' ORDER BY k.id),
+    speaker_ids = ARRAY(SELECT k.id FROM search_archivetag t JOIN search_facetkey k
+                        ON k.facet = t.facet AND k.key = t.key
+                        WHERE t.document_id = doc_id AND t.facet = 'speaker' ORDER BY k.id)
 FROM (SELECT id AS doc_id,
              (CASE language WHEN 'fr' THEN 'newsroom_fr' ELSE 'newsroom_en' END)::regconfig AS cfg
       FROM search_archivedocument WHERE id = ANY(%s)) AS configs
 WHERE id = configs.doc_id
+"""
+
+# A number for each topic and speaker key not numbered yet (migration 0005): the facet counts
+# read the rows' numbers. Concurrent writers of the same key: one inserts, the other skips.
+FACET_KEYS_SQL = """
+INSERT INTO search_facetkey (facet, key)
+SELECT DISTINCT facet, key FROM search_archivetag WHERE document_id = ANY(%s)
+ORDER BY facet, key
+ON CONFLICT DO NOTHING
 """
 
 
@@ -277,11 +288,12 @@ def update_vectors(ids: list[int]) -> None:
     """Weighted vectors, each with its row's own configuration, and the facet keys (PostgreSQL).
 
     Headline A; lead, place, topics and speakers B; body and quotes C; videos and shots D.
-    `topic_keys` / `speaker_keys` copy the row's `ArchiveTag`s (migration 0004), which must be
-    written first.
+    `topic_ids` / `speaker_ids` number the row's `ArchiveTag`s (`search_facetkey`, migration
+    0005), which must be written first.
     """
     if ids and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute(FACET_KEYS_SQL, [ids])
             cursor.execute(VECTOR_SQL, [ids])
 
 

@@ -2,12 +2,14 @@
 
 One statement answers a search: the match set is computed once (a materialized CTE, narrow:
 ids, sort keys and facet values) and read for the facet counts with the total, for the most
-frequent topics and speakers (the rows' `topic_keys` / `speaker_keys`, with their names), and
-for the page of hits; `ts_headline` runs only on the page's rows. Each language is its own branch of
+frequent topics and speakers (the rows' `topic_ids` / `speaker_ids`, numbers of translation keys
+in `search_facetkey`, with their names), and for the page of hits; `ts_headline` runs only on the
+page's rows. The rows are narrow (migration 0005: long text in TOAST), so that a common word reads
+few heap pages. Each language is its own branch of
 the match set (`language = 'fr' AND v @@ q_fr`), joined by UNION ALL: the planner serves each
 from that language's GIN index, where one combined condition scans (the notes measured 31 ms
 against 57 ms). Relevance ranks only the newest matches (`NEWSROOM_SEARCH_RANK_CAP`): ranking
-unpacks each vector it ranks. The indexes are migrations 0002 and 0004's.
+unpacks each vector it ranks. The indexes are migrations 0002, 0004 and 0005's.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def _text(expression: str) -> str:
 # What the match set keeps of each row: the sort keys, the facets' values, where the row is.
 COLUMNS = (
     "d.id, d.ctid AS tid, d.published, d.language, d.year, d.kind <> 'release' AS is_video,"
-    " d.topic_keys, d.speaker_keys"
+    " d.topic_ids, d.speaker_ids"
 )
 
 
@@ -109,11 +111,15 @@ HEADLINES = """,
     quotes=_text("d.quotes_text"),
 )
 
-# One row: the facet counts with the total (the () grouping set), the most frequent topics and
-# speakers (from the rows' key arrays) with their names in the display language, the page's
+# One row: the facet counts with the total (the () grouping set, over the counts per language,
+# year and kind: each match hashed once, not once per grouping set), the most frequent
+# topics and speakers (counted by number from the rows' arrays; only the values ranked in the
+# top N by count, ties included, map back to translation keys, by index: joining every value
+# to search_facetkey read the whole key table; then the top N in key order for ties) with their
+# names in the display language, the page's
 # hits in order, whether the words were stop words only, and whether each topic or speaker
 # filter names a topic or speaker. Each facet's most frequent values are a top-N of their own
-# (cheaper than ranking every value in a window) and only those few rows look their names up:
+# (ranked once grouped, not row by row) and only those few rows look their names up:
 # with the lookups above the ranking of every value, the planner (which guesses ten keys a row)
 # priced them so high that PostgreSQL's JIT compiled the statement, which then took seconds.
 STATEMENT = """
@@ -121,14 +127,24 @@ WITH m AS MATERIALIZED (%(matches)s),
 page AS (%(page)s)
 SELECT
   (SELECT json_agg(json_build_array(g, language, year, is_video, n)) FROM (
-     SELECT GROUPING(language, year, is_video) AS g, language, year, is_video, count(*) AS n
-     FROM m GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
+     SELECT GROUPING(language, year, is_video) AS g, language, year, is_video, sum(n)::bigint AS n
+     FROM (SELECT language, year, is_video, count(*) AS n FROM m
+           GROUP BY language, year, is_video) c
+     GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
   (SELECT json_agg(json_build_array(facet, key, n, %(label)s)) FROM (
-     (SELECT 'topic' AS facet, key, count(*) AS n FROM (SELECT unnest(topic_keys) AS key FROM m) k
-      GROUP BY key ORDER BY n DESC, key LIMIT %%s)
+     (SELECT 'topic' AS facet, fk.key, c.n FROM
+        (SELECT id, n FROM (SELECT id, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r
+                            FROM (SELECT unnest(topic_ids) AS id FROM m) u GROUP BY id) x
+         WHERE r <= %%s) c
+      JOIN search_facetkey fk ON fk.id = c.id
+      ORDER BY c.n DESC, fk.key LIMIT %%s)
      UNION ALL
-     (SELECT 'speaker', key, count(*) AS n FROM (SELECT unnest(speaker_keys) AS key FROM m) k
-      GROUP BY key ORDER BY n DESC, key LIMIT %%s)) f),
+     (SELECT 'speaker', fk.key, c.n FROM
+        (SELECT id, n FROM (SELECT id, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r
+                            FROM (SELECT unnest(speaker_ids) AS id FROM m) u GROUP BY id) x
+         WHERE r <= %%s) c
+      JOIN search_facetkey fk ON fk.id = c.id
+      ORDER BY c.n DESC, fk.key LIMIT %%s)) f),
   (SELECT json_agg(%(hit)s ORDER BY %(order)s)
    FROM page p JOIN search_archivedocument d ON d.id = p.id),
   %(stop_words)s,
@@ -193,8 +209,7 @@ def statement(query: ArchiveQuery) -> tuple[str, list]:
             *params,
             *page_params,
             *label_params,
-            FACET_VALUES,
-            FACET_VALUES,
+            *[FACET_VALUES] * 4,
             *stop_params,
             *check_params,
         ],

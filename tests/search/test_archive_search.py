@@ -445,6 +445,38 @@ def test_postgresql_answers_hits_total_and_facets_in_one_statement(archive, para
     assert sum(result.facets["kind"].values()) == result.total
 
 
+@pytest.mark.postgres
+def test_postgresql_numbers_a_topic_and_a_speaker_once_across_languages(archive):
+    """The facet counts read numbers (migration 0005): a translation has its original's."""
+    # when
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT language, topic_ids, speaker_ids FROM search_archivedocument"
+            " WHERE kind = 'release' AND object_id IN (%s, %s)",
+            [archive.english.pk, archive.french.pk],
+        )
+        rows = {language: (topics, speakers) for language, topics, speakers in cursor}
+        cursor.execute(
+            "SELECT k.facet, k.key FROM search_facetkey k WHERE k.id = ANY(%s)"
+            " ORDER BY k.facet",
+            [rows["en"][0] + rows["en"][1]],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'search_archivedocument'"
+        )
+        options = cursor.fetchone()[0]
+
+    # then
+    assert rows["en"] == rows["fr"]
+    assert keys == [
+        ("speaker", archive.speaker.translation_key),
+        ("topic", archive.topic.translation_key),
+    ]
+    # long values go to TOAST: the heap rows a common word reads stay narrow
+    assert "toast_tuple_target=128" in options
+
+
 def test_the_index_holds_one_row_per_item_and_language(archive):
     rows = sorted(ArchiveDocument.objects.values_list("kind", "language").order_by())
 
