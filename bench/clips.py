@@ -440,13 +440,14 @@ def main():
         smart_medians, copy_medians = {}, {}
         for seconds in lengths:
             frames = min(int(seconds * rate), last_frame - 13 - 7 * (args.runs - 1))
-            smart, copies = [], []
+            smart, copies, retried = [], [], 0
             for run in range(args.runs if seconds <= 60 else 1):
                 start = 13 + 7 * run
                 elapsed, clip = through_worker(
                     video, [(start, start + frames)], ClipCut.EXACT
                 )
                 smart.append(elapsed)
+                retried += bool(clip.fallback_reason)
                 # the same frames stream-copied: what writing the part's bytes costs at least
                 copies.append(
                     bare_copy(
@@ -459,6 +460,9 @@ def main():
                   "ffmpeg -c copy of the same part %.2f s, the cut's own cost %.2f s; %s" % (
                 seconds, clip.method, median(smart), job_seconds(clip), median(copies),
                 median(smart) - median(copies), gate_line(clip.gate)), flush=True)  # fmt: skip
+            print("  runs %s s; %d of %d made twice (%s)" % (
+                ", ".join("%.2f" % value for value in smart), retried, len(smart),
+                clip.fallback_reason or "the last one: no"), flush=True)  # fmt: skip
             if seconds > 60 and args.no_long:
                 print(
                     "  full re-encode of the long part: skipped (--no-long)", flush=True
