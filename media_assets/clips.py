@@ -487,5 +487,32 @@ def parts_requested_by(user, *, limit: int = 50) -> list[Clip]:
     return parts
 
 
+def videos_in_language(clips: list[Clip], language: str) -> dict[int, Video]:
+    """Each clip's video in `language`, by clip id (one query).
+
+    A part is identified by its master, which every translation of a video shares: the
+    person who asked second, in another language, gets the same part, and reads its title
+    (and gets its file name) in their own language. Translations share `public_since`
+    (TECHNICAL_FIELDS), so a translation is public exactly when the clip's video is. Where
+    there is no translation in `language`, the clip's own video.
+    """
+    keys = {clip.video.translation_key for clip in clips if clip.video is not None}
+    found = (
+        {
+            video.translation_key: video
+            for video in Video.objects.filter(
+                translation_key__in=keys, locale__language_code=language
+            )
+        }
+        if keys
+        else {}
+    )
+    return {
+        clip.pk: found.get(clip.video.translation_key, clip.video)
+        for clip in clips
+        if clip.video is not None
+    }
+
+
 def mark_downloaded(clip: Clip) -> None:
     Clip.objects.filter(pk=clip.pk).update(last_downloaded_at=timezone.now())

@@ -10,6 +10,7 @@ resumable outside the session, X-Accel behind nginx), logged as a `Download` row
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -156,6 +157,15 @@ def _real_bounds(clip: Clip) -> dict:
     }
 
 
+def _download_name(clip: Clip) -> str:
+    """The file's name after the video's title in the reader's language, and the timecodes."""
+    stored = clip.file.name.rsplit("/", 1)[-1]
+    video = clips.videos_in_language([clip], translation.get_language()).get(clip.pk)
+    if video is None:
+        return stored
+    return clips.file_name(video, clip) + Path(stored).suffix
+
+
 def _time_left(clip: Clip) -> int | None:
     if clip.state != ClipState.RUNNING or not clip.started_at or clip.progress <= 0:
         return None
@@ -187,10 +197,11 @@ def part_status(request, pk: int):
     }
     if request.GET.get("format") == "json":
         return JsonResponse(status)
+    video = clips.videos_in_language([clip], translation.get_language()).get(clip.pk)
     return render(
         request,
         "media_assets/parts/status.html",
-        {"clip": clip, "status": status, "bounds": _real_bounds(clip)},
+        {"clip": clip, "video": video, "status": status, "bounds": _real_bounds(clip)},
     )
 
 
@@ -225,7 +236,7 @@ def part_download(request, pk: int):
         user=request.user,
         kind="part",
         object_id=clip.pk,
-        filename=clip.file.name.rsplit("/", 1)[-1],
+        filename=_download_name(clip),
         language=translation.get_language() or "",
     )
     response = HttpResponse(status=303)

@@ -170,17 +170,23 @@ def my_downloads(context, limit=50):
 
 @register.inclusion_tag("components/my_parts.html", takes_context=True)
 def my_parts(context, limit=50):
-    """The parts the person asked for: ready, in progress or failed (account page, one query)."""
-    from media_assets.clips import parts_requested_by
+    """The parts the person asked for: ready, in progress or failed (account page, two queries)."""
+    from django.utils import translation
+
+    from media_assets.clips import parts_requested_by, videos_in_language
     from media_assets.timecode import frames_to_timecode
 
     parts = []
-    for clip in parts_requested_by(context["request"].user, limit=limit):
-        video = clip.video
+    requested = parts_requested_by(context["request"].user, limit=limit)
+    # a part shared across translations reads in the page's language (one more query)
+    readers = videos_in_language(requested, translation.get_language())
+    for clip in requested:
+        video = readers.get(clip.pk)
         fps = video.fps if video is not None else Fraction(25)
         parts.append(
             {
                 "clip": clip,
+                "video": video,
                 "title": video.title if video is not None else "",
                 "in": frames_to_timecode(clip.in_frame, fps),
                 "out": frames_to_timecode(clip.out_frame, fps),

@@ -194,6 +194,39 @@ def test_the_status_page_refreshes_without_javascript_and_answers_json(
     assert re.search(r"25\u00a0% · environ (29|30|31) secondes restantes", page)
 
 
+def test_a_part_asked_first_in_french_reads_in_english_for_the_english_journalist(
+    client, journalist, site_tree
+):
+    # given: a French journalist asks a part of the French video; the same part (the same
+    # master, in and out) is one clip, which the English journalist then asks from English
+    english = video_with_master(public_since=timezone.now(), title="Press briefing")
+    french = english.copy_for_translation(site_tree.locales["fr"])
+    french.title = "Point de presse"
+    french.save()
+    colleague = Client()
+    colleague.force_login(VerifiedJournalistFactory())
+    spans = {"in": "00:00:00:17", "out": "00:00:01:05", "cut": "fast"}
+    post(colleague, choose_url(french, "fr"), spans)
+    response = post(client, choose_url(english), spans)
+    clip = Clip.objects.get()
+
+    # when
+    status = client.get(response["Location"]).content.decode()
+    account = client.get("/en/accounts/profile/").content.decode()
+    link = client.get("/en/parts/%d/download/" % clip.pk)
+    french_link = colleague.get("/fr/parts/%d/download/" % clip.pk)
+
+    # then: each reads the title, and gets the file name, in their own language
+    assert clip.video_id == french.pk
+    assert "Part of “Press briefing”" in status
+    assert "Point de presse" not in status
+    assert "<td>Press briefing</td>" in account
+    assert link["Location"].endswith("/press-briefing_00-00-00-17_00-00-01-05.mp4")
+    assert french_link["Location"].endswith(
+        "/point-de-presse_00-00-00-17_00-00-01-05.mp4"
+    )
+
+
 def _part(video, start, state, **fields):
     return Clip.objects.create(
         video=video, checksum=video.checksum, spans=[[start, start + 25]],
@@ -249,8 +282,8 @@ def test_the_account_page_lists_my_parts_ready_running_and_failed(
 
 
 # session, user, newsletter consent, the Wagtail user bar's permissions (2), the person's
-# downloads (1) and parts (1)
-PROFILE_QUERIES = 7
+# downloads (1), parts (1) and their videos in the page's language (1)
+PROFILE_QUERIES = 8
 
 
 def test_the_account_page_says_so_in_french_when_there_are_no_parts(client, journalist):
