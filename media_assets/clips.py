@@ -488,7 +488,7 @@ def parts_requested_by(user, *, limit: int = 50) -> list[Clip]:
 
 
 def videos_in_language(clips: list[Clip], language: str) -> dict[int, Video]:
-    """Each clip's video in `language`, by clip id (one query).
+    """Each clip's video in `language`, by clip id: `.localized` for a list, in one query.
 
     A part is identified by its master, which every translation of a video shares: the
     person who asked second, in another language, gets the same part, and reads its title

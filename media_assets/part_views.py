@@ -160,10 +160,9 @@ def _real_bounds(clip: Clip) -> dict:
 def _download_name(clip: Clip) -> str:
     """The file's name after the video's title in the reader's language, and the timecodes."""
     stored = clip.file.name.rsplit("/", 1)[-1]
-    video = clips.videos_in_language([clip], translation.get_language()).get(clip.pk)
-    if video is None:
+    if clip.video is None:
         return stored
-    return clips.file_name(video, clip) + Path(stored).suffix
+    return clips.file_name(clip.video.localized, clip) + Path(stored).suffix
 
 
 def _time_left(clip: Clip) -> int | None:
@@ -197,7 +196,8 @@ def part_status(request, pk: int):
     }
     if request.GET.get("format") == "json":
         return JsonResponse(status)
-    video = clips.videos_in_language([clip], translation.get_language()).get(clip.pk)
+    # one part serves every translation of its video (they share the master)
+    video = clip.video.localized if clip.video is not None else None
     return render(
         request,
         "media_assets/parts/status.html",

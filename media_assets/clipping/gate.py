@@ -261,11 +261,7 @@ def check(
     # merged in order (the same report whatever finishes first).
     parts = [replace(report, psnr=[], failures=[]) for _each in checks]
     with ThreadPoolExecutor(max_workers=PARALLEL_CHECKS) as pool:
-        for done in [
-            pool.submit(run_check, part)
-            for run_check, part in zip(checks, parts, strict=True)
-        ]:
-            done.result()
+        list(pool.map(lambda run_check, part: run_check(part), checks, parts))
     for part in parts:
         report.psnr += part.psnr
         report.failures += part.failures
