@@ -104,9 +104,9 @@ def test_working_directories_of_dead_runs_are_removed(tmp_path, monkeypatch):
 # --- on a real worker -------------------------------------------------------------------------
 
 SHORT_DEADLINES = {
-    "NEWSROOM_STUCK_FLOOR": "5",
-    "NEWSROOM_STUCK_FACTOR": "2",
-    "NEWSROOM_SWEEP_INTERVAL": "2",
+    "NEWSROOM_STUCK_FLOOR": "3",
+    "NEWSROOM_STUCK_FACTOR": "1.5",
+    "NEWSROOM_SWEEP_INTERVAL": "1",
 }
 
 
@@ -132,18 +132,31 @@ def real_worker(settings):
     celery_app.conf.task_always_eager = previous
 
 
+def stalled_ffmpeg(directory: Path) -> dict[str, str]:
+    """A PATH whose ffmpeg never gets going: the worker is caught mid-run whatever the machine.
+
+    (ffprobe stays the real one: the run has probed the master and started its poster.)
+    """
+    directory.mkdir()
+    shim = directory / "ffmpeg"
+    shim.write_text("#!/bin/sh\nexec sleep 600\n")
+    shim.chmod(0o755)
+    return {"PATH": "%s:%s" % (directory, os.environ["PATH"])}
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_run_leaves_a_video_that_ends_ready(
     real_worker, settings, tmp_path
 ):
-    # given: a 1080p master, and a worker whose temporary files we can see
+    # given: a master, and a worker whose temporary files we can see, caught mid-run
     work = tmp_path / "tmp"
     work.mkdir()
     env = {**SHORT_DEADLINES, "TMPDIR": str(work)}
-    video = unprocessed_video(make_video("h264-1080.mp4", seconds=8))
+    video = unprocessed_video(make_video("h264.mp4", seconds=2))
+    stalled = {**env, **stalled_ffmpeg(tmp_path / "bin")}
 
-    with celery_worker_process("lost", tmp_path, env=env) as (queue, first):
+    with celery_worker_process("lost", tmp_path, env=stalled) as (queue, first):
         settings.NEWSROOM_MEDIA_QUEUE = queue
         from media_assets.services import request_processing
 

@@ -9,6 +9,9 @@ starts after), every value the page gives its progress bar is recorded by the pa
 (a test loop reading it could miss the last one before the reload), and the worker's ffmpeg
 reads its input at no more than twice real time, so that the job lasts long enough for the
 page's once-a-second polls to see it in the middle, on a quiet machine as on a busy one.
+
+One part for both languages: the French journalist asks for the same frames after the English
+one, joins the same job, and both status pages follow it (one worker, one ffmpeg run).
 """
 
 from __future__ import annotations
@@ -103,13 +106,54 @@ def slow_ffmpeg(directory: Path) -> dict:
     return {"PATH": "%s:%s" % (directory, os.environ["PATH"])}
 
 
+def choose_and_prepare(page, base: str, language: str, video, shots) -> None:
+    """In `language`: mark in and out at the player by keyboard, tick two shots, prepare."""
+    text = TEXT[language]
+    page.goto(base + "/%s/parts/choose/%d/" % (language, video.pk))
+    page.wait_for_function(
+        "() => document.getElementById('part-player').readyState >= 1"
+    )
+    assert text["help"] in page.locator(".part-chooser .help").first.inner_text()
+    no_serious_violations(page, "chooser " + language)
+    for _frame in range(5):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("i")
+    for _frame in range(20):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("o")
+
+    # then
+    assert page.locator("#part-in").input_value() == "00:00:00:05"
+    assert page.locator("#part-out").input_value() == "00:00:01:01"
+    assert text["estimate"] in page.locator("#part-estimate").inner_text()
+
+    # when: two shots ticked, the frame-accurate cut, prepare
+    for shot in (shots[0], shots[2]):
+        box = page.get_by_role("checkbox", name=shot.description)
+        press_until_focused(page, box)
+        page.keyboard.press("Space")
+        assert box.is_checked()
+    press_until_focused(page, page.get_by_role("radio", checked=True).last)
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_role("radio", name=text["exact"]).is_checked()
+    press_until_focused(page, page.get_by_role("button", name=text["prepare"]))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # then: the status page, its part queued (no worker yet: it cannot reload)
+    assert page.locator("#part-progress").count() == 1
+    no_serious_violations(page, "status " + language)
+
+
 @pytest.mark.browser
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_the_part_chooser_by_keyboard(language, browser, queue, tmp_path):  # noqa: F811
-    # given: a public 12-second master (its own preview), three shots, a journalist
-    text = TEXT[language]
+def test_the_part_chooser_by_keyboard_in_english_and_in_french(
+    browser,
+    queue,  # noqa: F811
+    tmp_path,
+):
+    # given: a public 12-second master (its own preview), three shots, two journalists
     video = video_with_master(
         "h264_open_long", public_since=timezone.now(), title="Press briefing"
     )
@@ -123,87 +167,65 @@ def test_the_part_chooser_by_keyboard(language, browser, queue, tmp_path):  # no
             ("6.8", "11.6", "Opening statement"),
         ]
     ]
-    journalist = VerifiedJournalistFactory()
-    client = Client()
-    client.force_login(journalist)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     with appserver.app_server(wrap=StaticFilesHandler) as base:
-        context = browser.new_context(locale=language, accept_downloads=True)
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}]
-        )
-        context.add_init_script(RECORD_PROGRESS)
-        page = context.new_page()
+        pages = {}
         try:
-            # when: the chooser, in and out marked with the keyboard at the player
-            page.goto(base + "/%s/parts/choose/%d/" % (language, video.pk))
-            page.wait_for_function(
-                "() => document.getElementById('part-player').readyState >= 1"
-            )
-            assert (
-                text["help"] in page.locator(".part-chooser .help").first.inner_text()
-            )
-            no_serious_violations(page, "chooser")
-            for _frame in range(5):
-                page.keyboard.press("ArrowRight")
-            page.keyboard.press("i")
-            for _frame in range(20):
-                page.keyboard.press("ArrowRight")
-            page.keyboard.press("o")
+            for language in TEXT:
+                client = Client()
+                client.force_login(VerifiedJournalistFactory())
+                cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+                context = browser.new_context(locale=language, accept_downloads=True)
+                context.add_cookies(
+                    [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}]
+                )
+                context.add_init_script(RECORD_PROGRESS)
+                pages[language] = context.new_page()
 
-            # then
-            assert page.locator("#part-in").input_value() == "00:00:00:05"
-            assert page.locator("#part-out").input_value() == "00:00:01:01"
-            assert text["estimate"] in page.locator("#part-estimate").inner_text()
+                # when: in each language, the same part is chosen and asked for
+                choose_and_prepare(pages[language], base, language, video, shots)
 
-            # when: two shots ticked, the frame-accurate cut, prepare
-            for shot in (shots[0], shots[2]):
-                box = page.get_by_role("checkbox", name=shot.description)
-                press_until_focused(page, box)
-                page.keyboard.press("Space")
-                assert box.is_checked()
-            press_until_focused(page, page.get_by_role("radio", checked=True).last)
-            page.keyboard.press("ArrowDown")
-            assert page.get_by_role("radio", name=text["exact"]).is_checked()
-            press_until_focused(page, page.get_by_role("button", name=text["prepare"]))
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
-
-            # then: the status page, its part queued (no worker yet: it cannot reload)
-            assert page.locator("#part-progress").count() == 1
-            no_serious_violations(page, "status")
+            # then: one part for both (the French journalist's request joined the first)
+            clip = Clip.objects.get()
+            assert clip.state == "queued"
 
             # when: a worker takes the job
-            link = page.get_by_role("link", name=text["download"])
+            links = {
+                language: page.get_by_role("link", name=TEXT[language]["download"])
+                for language, page in pages.items()
+            }
             with worker_process(queue, tmp_path / "var", slow_ffmpeg(tmp_path / "bin")):
-                # then: the progress bar moves to 100, the page offers the download
-                link.wait_for(timeout=300_000)
-            clip = Clip.objects.get()
+                # then: on each page the progress bar moves to 100 and offers the download
+                for link in links.values():
+                    link.wait_for(timeout=300_000)
+            clip.refresh_from_db()
             assert clip.state == "ready", clip.error_detail
-            seen = progress_seen(page)
-            assert seen == sorted(seen), seen
-            assert seen[0] == 0, seen
-            assert seen[-1] == 100, seen
-            assert any(0 < value < 100 for value in seen), seen
-            no_serious_violations(page, "ready")
-
-            # when: downloaded by keyboard
-            press_until_focused(page, link)
-            with page.expect_download() as download_info:
-                page.keyboard.press("Enter")
-            download = download_info.value
-            target = tmp_path / "part.mp4"
-            download.save_as(target)
-
-            # then: the worker's file, named after the video and the timecodes
             assert clip.spans == [[10, 130], [170, 290]]
             assert clip.gate["passed"] is True
             stored = Path(settings.PRIVATE_MEDIA_ROOT) / clip.file.name
-            assert target.read_bytes() == stored.read_bytes()
-            assert download.suggested_filename == (
-                "press-briefing_00-00-00-10_00-00-11-15.mp4"
-            )
+
+            for language, page in pages.items():
+                seen = progress_seen(page)
+                assert seen == sorted(seen), (language, seen)
+                assert seen[0] == 0, (language, seen)
+                assert seen[-1] == 100, (language, seen)
+                assert any(0 < value < 100 for value in seen), (language, seen)
+                no_serious_violations(page, "ready " + language)
+
+                # when: downloaded by keyboard
+                press_until_focused(page, links[language])
+                with page.expect_download() as download_info:
+                    page.keyboard.press("Enter")
+                download = download_info.value
+                target = tmp_path / ("part-%s.mp4" % language)
+                download.save_as(target)
+
+                # then: the worker's file, named after the video and the timecodes
+                assert target.read_bytes() == stored.read_bytes()
+                assert download.suggested_filename == (
+                    "press-briefing_00-00-00-10_00-00-11-15.mp4"
+                )
         finally:
-            context.close()
+            for page in pages.values():
+                page.context.close()
             connections.close_all()
