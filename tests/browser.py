@@ -1,6 +1,23 @@
-"""Helpers for the Chromium tests: reaching an element by keyboard, and axe-core's verdict."""
+"""Helpers for the Chromium tests: reaching an element by keyboard, axe-core's verdict, screenshots."""
+
+import os
+from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+
+
+# Where the browser tests leave their screenshots, to look at them; none is taken when unset
+# (a full-page screenshot costs Chromium more than rendering the page).
+ARTIFACTS = os.environ.get("TEST_ARTIFACTS_DIR")
+
+
+def keep_screenshot(page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot of `page` as $TEST_ARTIFACTS_DIR/`name`.png, when that is set."""
+    if not ARTIFACTS:
+        return
+    path = Path(ARTIFACTS) / ("%s.png" % name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)
 
 
 def press_until_focused(page, locator, limit=80):

@@ -14,6 +14,9 @@ from tests.tasks_backend import WITHOUT_WAGTAIL_INDEXES
 
 
 RUN_DIRECTORY = pytest.StashKey[tuple]()
+# The run's directory, shared by its pytest-xdist processes (what one of them made for all: the
+# seeded demo, tests/pages/conftest.py): the first process's, inherited by the others.
+RUN_SHARED_DIRECTORY = "NEWSROOM_TEST_RUN_DIRECTORY"
 
 FRENCH = {
     "Newsroom": "Salle de presse",
@@ -39,6 +42,7 @@ def pytest_configure(config):
     )
     tempfile.tempdir = run_directory
     os.environ["TMPDIR"] = run_directory
+    os.environ.setdefault(RUN_SHARED_DIRECTORY, run_directory)
 
     for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
@@ -53,6 +57,8 @@ def pytest_sessionfinish(session, exitstatus):
         os.environ.pop("TMPDIR", None)
     else:
         os.environ["TMPDIR"] = tmpdir_variable
+    if os.environ.get(RUN_SHARED_DIRECTORY) == run_directory:
+        del os.environ[RUN_SHARED_DIRECTORY]
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         shutil.rmtree(run_directory, ignore_errors=True)
     else:

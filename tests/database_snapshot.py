@@ -13,7 +13,9 @@ requirements.txt); tests/test_database_snapshot.py fails if Django's teardown ch
 
 from __future__ import annotations
 
+import pickle
 from contextlib import contextmanager, suppress
+from pathlib import Path
 
 from django.db import transaction
 from django.test import TransactionTestCase
@@ -29,6 +31,9 @@ class TableSnapshot:
     def __init__(self):
         self.tables: list[str] = []
         self.rows: dict[str, bytes] = {}
+        # the value each sequence had given, so that rows put back in another database (another
+        # test process's: `save`, `load`) never meet an id that its sequences would give again
+        self.sequences: dict[str, int] = {}
 
     def __bool__(self) -> bool:
         return bool(self.tables)
@@ -50,8 +55,25 @@ class TableSnapshot:
                 )
                 with cursor.copy(statement) as copy:
                     rows[table] = b"".join(bytes(block) for block in copy)
-        self.tables, self.rows = tables, rows
+            cursor.execute(
+                "SELECT sequencename, last_value FROM pg_sequences"
+                " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+            sequences = dict(cursor.fetchall())
+        self.tables, self.rows, self.sequences = tables, rows, sequences
         skip_djangos_flush()
+
+    def save(self, path: Path) -> None:
+        """Keep the snapshot in a file, for another test process to `load`."""
+        path.write_bytes(pickle.dumps((self.tables, self.rows, self.sequences)))
+
+    @classmethod
+    def load(cls, path: Path) -> TableSnapshot:
+        snapshot = cls()
+        # written by another process of the same test run, in the run's own directory
+        kept = pickle.loads(path.read_bytes())  # noqa: S301
+        snapshot.tables, snapshot.rows, snapshot.sequences = kept
+        return snapshot
 
     def restore(self) -> None:
         """Empty the tables a test wrote to and copy the kept rows back, in one transaction."""
@@ -70,6 +92,17 @@ class TableSnapshot:
                     )
                     with cursor.copy(statement) as copy:
                         copy.write(rows)
+                if self.sequences:
+                    # one statement; a sequence only ever moves forward
+                    cursor.execute(
+                        "SELECT setval(format('%%I', s.sequencename)::regclass,"
+                        " GREATEST(s.last_value, kept.value))"
+                        " FROM pg_sequences s JOIN unnest(%s::text[], %s::bigint[])"
+                        " AS kept(name, value) ON kept.name = s.sequencename"
+                        " WHERE s.schemaname = current_schema()"
+                        " AND (s.last_value IS NULL OR s.last_value < kept.value)",
+                        [list(self.sequences), list(self.sequences.values())],
+                    )
 
     @staticmethod
     def _non_empty(cursor, tables: list[str]) -> list[str]:

@@ -1,14 +1,11 @@
 """The whole journalist journey in real Chromium, by keyboard only, in each language.
 
 Each page of the flow is checked with axe-core (no serious or critical violation)
-and saved as a screenshot under $TEST_ARTIFACTS_DIR when it is set (to look at them), else
-under the test's own temporary directory, which the run removes.
+and, when $TEST_ARTIFACTS_DIR is set, saved there as a screenshot to look at (a full-page
+screenshot costs Chromium more than the page: none is taken otherwise).
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 from django.db import connections
 
@@ -16,11 +13,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from accounts.models import NewsletterConsent, User
+from tests.browser import keep_screenshot
 
 
 PASSWORD = "Correct-Horse-42!"
 NEW_PASSWORD = "Battery-Staple-77?"
-ARTIFACTS = os.environ.get("TEST_ARTIFACTS_DIR")
 
 TEXT = {
     "en": {
@@ -59,19 +56,17 @@ TEXT = {
 class Journey:
     """Keyboard-only driving, with an accessibility check and a screenshot per page."""
 
-    def __init__(self, page, language: str, artifacts: Path) -> None:
+    def __init__(self, page, language: str) -> None:
         self.page = page
         self.language = language
-        self.artifacts = artifacts
         self.step = 0
         self.axe = Axe()
 
     def check_page(self, name: str) -> None:
         self.page.wait_for_load_state("load")
         self.step += 1
-        self.page.screenshot(
-            path=str(self.artifacts / ("%02d-%s.png" % (self.step, name))),
-            full_page=True,
+        keep_screenshot(
+            self.page, "accounts/%s/%02d-%s" % (self.language, self.step, name)
         )
         results = self.axe.run(self.page)
         serious = [
@@ -139,8 +134,6 @@ def test_journey_by_keyboard_with_axe(
     language, browser, live_server, smtp_server, site_tree, settings, tmp_path
 ):
     settings.WAGTAILADMIN_BASE_URL = live_server.url
-    artifacts = Path(ARTIFACTS or tmp_path) / "accounts" / language
-    artifacts.mkdir(parents=True, exist_ok=True)
     text = TEXT[language]
     email = "journalist-%s@example.org" % language
     labels = {
@@ -169,7 +162,7 @@ def test_journey_by_keyboard_with_axe(
     )
     page = context.new_page()
     try:
-        journey = Journey(page, language, artifacts)
+        journey = Journey(page, language)
         news = "/%s/news/" % language
 
         # sign up, from the news page

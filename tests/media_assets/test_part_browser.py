@@ -177,7 +177,13 @@ def test_the_part_chooser_by_keyboard_in_english_and_in_french(
                 cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
                 context = browser.new_context(locale=language, accept_downloads=True)
                 context.add_cookies(
-                    [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}]
+                    [
+                        {
+                            "name": settings.SESSION_COOKIE_NAME,
+                            "value": cookie,
+                            "url": base,
+                        }
+                    ]
                 )
                 context.add_init_script(RECORD_PROGRESS)
                 pages[language] = context.new_page()

@@ -1,9 +1,6 @@
 """The upload progress bar, in real Chromium against the live server."""
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 from django.test import Client
 
@@ -13,11 +10,11 @@ import pytest
 
 from accounts.factories import UserFactory
 from media_assets.models import ProcessingState, Video
+from tests.browser import keep_screenshot
 from tests.media_assets.videos import make_video
 
 
 # Screenshots for a person to look at (outside the repository).
-SHOTS = Path(os.environ.get("NEWSROOM_SCREENSHOTS", tempfile.gettempdir()))
 
 pytestmark = [
     pytest.mark.browser,
@@ -155,11 +152,11 @@ def test_a_shot_error_keeps_the_master_and_the_bar_is_beside_save(
     assert sizes[1] == "5%s0\u00a0%s" % (separator, unit), progress_text
     assert sizes[0].split("\u00a0")[1] in ("kB", "ko", unit), progress_text
     assert separator in sizes[0], progress_text
-    page.screenshot(path=str(SHOTS / ("upload-progress-%s.png" % language)))
+    keep_screenshot(page, "upload-progress-%s" % language, full_page=False)
 
     # when: the answer comes back with the shot error
     page.wait_for_selector(".master-upload__kept", timeout=60_000)
-    page.screenshot(path=str(SHOTS / ("upload-kept-%s.png" % language)), full_page=True)
+    keep_screenshot(page, "upload-kept-%s" % language)
 
     # then: the error is given and the master is announced as kept
     body = page.inner_text("body")

@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from news.models import NewsReleasePage
+from tests.browser import keep_screenshot
 
 
 # serialized_rollback: the live server needs committed data, and the flush that follows a transactional
@@ -94,10 +95,7 @@ def landing_and_release_pages_have_no_serious_accessibility_violation(
     for url in ("/%s/" % language, release_url):
         # when
         page.goto(live_server.url + url)
-        page.screenshot(
-            path=str(tmp_path / ("%s.png" % url.strip("/").replace("/", "_"))),
-            full_page=True,
-        )
+        keep_screenshot(page, url.strip("/").replace("/", "_"))
 
         # then
         assert blocking_violations(page) == [], url

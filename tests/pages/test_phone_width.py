@@ -1,9 +1,6 @@
 """No public page scrolls sideways on a 390-pixel phone, in either language (issue 10 item 13)."""
 
 import contextlib
-import os
-import tempfile
-from pathlib import Path
 
 from django.test import Client
 from django.urls import NoReverseMatch
@@ -15,6 +12,7 @@ import pytest
 from accounts.factories import UserFactory
 from media_assets.models import Video
 from news.models import NewsReleasePage
+from tests.browser import keep_screenshot
 
 
 pytestmark = [
@@ -24,7 +22,6 @@ pytestmark = [
 
 DAY_ONE_SLUG = "secretary-general-meets-heads-of-allied-intelligence-services"
 PHONE = {"width": 390, "height": 844}
-SHOTS = Path(os.environ.get("NEWSROOM_SCREENSHOTS", tempfile.gettempdir()))
 SEARCH_WORD = {"en": "intelligence", "fr": "renseignement"}
 
 # What sticks out past the right edge, to say which element makes the page scroll.
@@ -102,7 +99,7 @@ def test_no_public_page_scrolls_sideways_at_390_pixels(live_server, browser, dem
             page.wait_for_load_state("load")
             measured = page.evaluate(WIDER_THAN_THE_WINDOW)
             slug = "%s-%s" % (language, name.replace(" ", "-"))
-            page.screenshot(path=str(SHOTS / ("phone-%s.png" % slug)), full_page=True)
+            keep_screenshot(page, "phone-%s" % slug)
             page.close()
             visited.append(slug)
             if measured["scrollWidth"] > measured["width"]:

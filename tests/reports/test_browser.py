@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +9,8 @@ from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 import pytest
+
+from tests.browser import keep_screenshot
 
 
 # serialized_rollback: the live server needs committed data, and the flush after a transactional
@@ -78,12 +78,5 @@ def test_chart_is_drawn_with_its_table(
     )
     assert page.locator("table.downloads-table tbody tr").count() == 6
     assert errors == []
-    page.screenshot(
-        path=str(tmp_path / ("over-time-%s.png" % language)), full_page=True
-    )
-    if os.environ.get("REPORTS_SCREENSHOTS"):
-        page.screenshot(
-            path=os.path.join(os.environ["REPORTS_SCREENSHOTS"], "%s.png" % language),
-            full_page=True,
-        )
+    keep_screenshot(page, "reports-over-time-%s" % language)
     context.close()
