@@ -47,7 +47,7 @@ def test_the_master_upload_shows_progress_then_the_library(live_server, browser)
             "offline": False,
             "latency": 0,
             "downloadThroughput": -1,
-            "uploadThroughput": 2_000_000,
+            "uploadThroughput": 5_000_000,
         },
     )
     page.goto(live_server.url + "/admin/snippets/media_assets/video/add/?locale=en")
@@ -121,7 +121,7 @@ def test_a_shot_error_keeps_the_master_and_the_bar_is_beside_save(
             "offline": False,
             "latency": 0,
             "downloadThroughput": -1,
-            "uploadThroughput": 1_000_000,
+            "uploadThroughput": 2_500_000,
         },
     )
     page.goto(live_server.url + "/admin/snippets/media_assets/video/add/?locale=en")
