@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 import tempfile
@@ -10,13 +11,11 @@ import pytest
 from home.services import ensure_site_tree
 from tests.database_snapshot import BASE, MigratedTemplate, disconnect_others
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
+from tests.shared import RUN_SHARED_DIRECTORY
 from tests.tasks_backend import WITHOUT_WAGTAIL_INDEXES
 
 
 RUN_DIRECTORY = pytest.StashKey[tuple]()
-# The run's directory, shared by its pytest-xdist processes (what one of them made for all: the
-# seeded demo, tests/pages/conftest.py): the first process's, inherited by the others.
-RUN_SHARED_DIRECTORY = "NEWSROOM_TEST_RUN_DIRECTORY"
 
 FRENCH = {
     "Newsroom": "Salle de presse",
@@ -42,6 +41,7 @@ def pytest_configure(config):
     )
     tempfile.tempdir = run_directory
     os.environ["TMPDIR"] = run_directory
+    # what one process makes for all the run's processes goes there (tests/shared.py)
     os.environ.setdefault(RUN_SHARED_DIRECTORY, run_directory)
 
     for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"):
@@ -66,10 +66,16 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_unconfigure(config):
-    """The run's own var directory (cms/settings/test.py) goes with it."""
+    """The run's own var directory (cms/settings/test.py) goes with it.
+
+    And its temporary directory when nothing is in it (a run that stopped before its tests,
+    for a mistyped path, does not reach pytest_sessionfinish).
+    """
     var_dir = Path(settings.VAR_DIR)
     if var_dir.name.startswith("newsroom-test-var-"):
         shutil.rmtree(var_dir, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        Path(config.stash[RUN_DIRECTORY][0]).rmdir()  # only if empty
 
 
 # The modules that take longest (30-90 s each: ffmpeg, Chromium, real workers and servers),

@@ -35,6 +35,8 @@ from django.db import connection
 
 import pytest
 
+from tests.shared import made_once
+
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 SITE_CONF = DEPLOY / "nginx.conf"
@@ -353,23 +355,32 @@ def post_throttled(
 
 
 @pytest.fixture(scope="session")
-def collected_static(tmp_path_factory) -> Path:
-    """Run collectstatic once per session with production's manifest storage (pages need it)."""
-    root = tmp_path_factory.mktemp("static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=settings.BASE_DIR,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            **service_env(),
-            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-            "SECRET_KEY": "test-only-insecure-key",
-            "NEWSROOM_VAR_DIR": str(root.parent / "static-var"),
-            "STATIC_ROOT": str(root),
-        },
-        check=True,
-    )
-    return root
+def collected_static() -> Path:
+    """Run collectstatic once per run with production's manifest storage (pages need it)."""
+
+    def collect(root: Path) -> None:
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "collectstatic",
+                "--noinput",
+                "--verbosity",
+                "0",
+            ],
+            cwd=settings.BASE_DIR,
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                **service_env(),
+                "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+                "SECRET_KEY": "test-only-insecure-key",
+                "NEWSROOM_VAR_DIR": str(root.parent / "static-var"),
+                "STATIC_ROOT": str(root),
+            },
+            check=True,
+        )
+
+    return made_once("collected-static", collect)
 
 
 @pytest.fixture

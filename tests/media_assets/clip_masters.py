@@ -1,13 +1,12 @@
-"""Small real masters for the cutting tests, made with ffmpeg once per session."""
+"""Small real masters for the cutting tests, made with ffmpeg once per run (tests/shared.py)."""
 
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from pathlib import Path
 
+from tests.shared import made_once
 
-CACHE = Path(tempfile.mkdtemp(prefix="newsroom-clip-masters-"))
 
 X264_GOP12 = ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "12",
               "-keyint_min", "12", "-sc_threshold", "0", "-bf", "2"]  # fmt: skip
@@ -49,14 +48,15 @@ MASTERS = {
 def make_master(kind: str) -> Path:
     """The master of that kind (see MASTERS); shared, so tests must not modify it."""
     name, size, rate, seconds, with_audio, output_args = MASTERS[kind]
-    target = CACHE / name
-    if not target.exists():
+
+    def generate(directory: Path) -> None:
         inputs = ["-f", "lavfi", "-i", "testsrc2=size=%s:rate=%s" % (size, rate)]
         if with_audio:
             inputs += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
         subprocess.run(
             ["ffmpeg", "-nostdin", "-v", "error", "-y", *inputs, "-t", str(seconds),
-             *output_args, str(target)],
+             *output_args, str(directory / name)],
             check=True,
         )  # fmt: skip
-    return target
+
+    return made_once("master-" + kind, generate) / name

@@ -1,7 +1,7 @@
-"""Small real videos made with ffmpeg for the tests (a few seconds each), cached per session.
+"""Small real videos made with ffmpeg for the tests (a few seconds each), made once per run.
 
-Everything goes in the temporary directory, which tests/conftest.py points under pytest's own
-for the session (removed after a green run).
+Made once for all the run's processes (tests/shared.py), in the run's directory, which
+tests/conftest.py removes after a green run; each test gets a copy of its own.
 """
 
 from __future__ import annotations
@@ -11,15 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-
-_cache: list[Path] = []
-
-
-def cache_directory() -> Path:
-    """Made on first use, so that it lands in the session's temporary directory."""
-    if not _cache:
-        _cache.append(Path(tempfile.mkdtemp(prefix="newsroom-test-videos-")))
-    return _cache[0]
+from tests.shared import made_once
 
 
 RECIPES = {
@@ -56,18 +48,20 @@ RECIPES = {
 
 
 def make_video(name: str, seconds: float = 3) -> Path:
-    """A test video (see RECIPES), generated once per session; returns a path to a fresh copy."""
-    cached = cache_directory() / ("%s-%s" % (seconds, name))
-    if not cached.exists():
+    """A test video (see RECIPES), generated once per run; returns a path to a fresh copy."""
+
+    def generate(directory: Path) -> None:
         output_args, size, rate, with_audio = RECIPES[name]
         inputs = ["-f", "lavfi", "-i", "testsrc2=size=%s:rate=%s" % (size, rate)]
         if with_audio:
             inputs += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
         subprocess.run(
             ["ffmpeg", "-nostdin", "-v", "error", "-y", *inputs, "-t", str(seconds),
-             *output_args, str(cached)],
+             *output_args, str(directory / name)],
             check=True,
         )  # fmt: skip
+
+    cached = made_once("video-%s-%s" % (seconds, name), generate) / name
     copy = Path(tempfile.mkdtemp(prefix="newsroom-video-")) / name
     shutil.copyfile(cached, copy)
     return copy

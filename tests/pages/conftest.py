@@ -1,5 +1,3 @@
-import fcntl
-import os
 from pathlib import Path
 
 from django.db import connection
@@ -8,9 +6,9 @@ from django.test import override_settings
 import pytest
 
 from news.factories import build_release, translate_release
-from tests.conftest import RUN_SHARED_DIRECTORY
 from tests.database_snapshot import BASE, TableSnapshot
 from tests.pages.demo import SeededDemo, seed_the_demo
+from tests.shared import made_once
 from tests.tasks_backend import WITHOUT_WAGTAIL_INDEXES
 
 
@@ -29,42 +27,43 @@ def seeded_demo(django_db_setup, django_db_blocker):
     """The demo, seeded once per test run on PostgreSQL: about 15 s, against 0.2 s to put back.
 
     The first test process to need it seeds it and commits it, keeps its rows as a table
-    snapshot in the run's shared directory (tests/conftest.py) and puts its own database back
-    to the base snapshot at once, so that the tests that follow find what they expect; the other
-    processes load those rows. Its files (masters, previews, posters) stay in that directory
-    for the whole run.
+    snapshot in the run's shared directory (tests/shared.py) and puts its database back to the
+    base snapshot at once, so that the tests that follow find what they expect; every process
+    puts those rows back when a test asks for the demo. Its files (masters, previews, posters)
+    stay in that directory for the whole run.
     """
     if connection.vendor != "postgresql" or not BASE:
         pytest.skip("the seeded demo is kept as a PostgreSQL table snapshot")
-    shared = Path(os.environ[RUN_SHARED_DIRECTORY]) / "demo"
-    shared.mkdir(exist_ok=True)
-    var_dir = shared / "var"
-    paths = {
-        "VAR_DIR": var_dir,
-        "MEDIA_ROOT": var_dir / "media",
-        "PRIVATE_MEDIA_ROOT": var_dir / "private",
-    }
-    with (
-        (shared / "lock").open("w") as lock,
-        django_db_blocker.unblock(),
-    ):
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        if (shared / "rows").exists():
-            output = (shared / "output.txt").read_text()
-            return SeededDemo(
-                rows=TableSnapshot.load(shared / "rows"), paths=paths, output=output
-            )
-        try:
-            # Wagtail's own indexes as in every test (tests/tasks_backend.py)
-            with override_settings(**paths, TASKS=WITHOUT_WAGTAIL_INDEXES):
-                output = seed_the_demo()
-            rows = TableSnapshot()
-            rows.take(connection)
-        finally:
-            BASE.restore()
-        (shared / "output.txt").write_text(output)
-        rows.save(shared / "rows")
-    return SeededDemo(rows=rows, paths=paths, output=output)
+
+    def paths(directory: Path) -> dict:
+        var_dir = directory / "var"
+        return {
+            "VAR_DIR": var_dir,
+            "MEDIA_ROOT": var_dir / "media",
+            "PRIVATE_MEDIA_ROOT": var_dir / "private",
+        }
+
+    def seed(directory: Path) -> None:
+        with django_db_blocker.unblock():
+            try:
+                # Wagtail's own indexes as in every test (tests/tasks_backend.py)
+                with override_settings(
+                    **paths(directory), TASKS=WITHOUT_WAGTAIL_INDEXES
+                ):
+                    output = seed_the_demo()
+                rows = TableSnapshot()
+                rows.take(connection)
+            finally:
+                BASE.restore()
+        (directory / "output.txt").write_text(output)
+        rows.save(directory / "rows")
+
+    directory = made_once("demo", seed)
+    return SeededDemo(
+        rows=TableSnapshot.load(directory / "rows"),
+        paths=paths(directory),
+        output=(directory / "output.txt").read_text(),
+    )
 
 
 @pytest.fixture
