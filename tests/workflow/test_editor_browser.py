@@ -75,6 +75,12 @@ def test_slug_follows_the_headline_and_a_hidden_tab_error_links_to_it(
     build_release(parent, slug="taken")
     page = logged_in(browser, live_server, member(OFFICERS), language)
     page.goto(live_server.url + page_add_url(parent))
+    # Wagtail's title-to-slug sync listens once its Stimulus controller is connected: a
+    # headline typed before that (a busy machine) would never reach the slug
+    page.wait_for_function(
+        "() => window.wagtail?.app?.getControllerForElementAndIdentifier("
+        "document.getElementById('id_title'), 'w-sync')"
+    )
 
     # when: the headline is typed
     page.fill("#id_title", headline)
