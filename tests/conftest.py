@@ -78,21 +78,26 @@ def pytest_unconfigure(config):
         Path(config.stash[RUN_DIRECTORY][0]).rmdir()  # only if empty
 
 
-# The modules that take longest (30-90 s each: ffmpeg, Chromium, real workers and servers),
+# The modules that take longest (10-50 s each: ffmpeg, Chromium, real workers and servers),
 # measured with --durations. pytest-xdist's loadscope hands out whole modules in collection
 # order: these go first, so that the short ones fill in behind them instead of one process
 # finishing a long module alone at the end. A stale list only costs a less even split.
 LONGEST_FIRST = (
     "media_assets/test_clipping_engine.py",
     "media_assets/test_part_browser.py",
-    "pages/test_browser.py",
-    "accounts/test_browser_flow.py",
-    "media_assets/test_lost_jobs.py",
     "media_assets/test_clips_worker.py",
+    "accounts/test_browser_flow.py",
     "media_assets/test_upload_browser.py",
-    "media_assets/test_clips.py",
-    "workflow/test_editor_browser.py",
+    "search/test_api_schemathesis.py",
+    "media_assets/test_lost_jobs.py",
+    "media_assets/test_processing.py",
+    "downloads/test_browser_panel.py",
     "pages/test_phone_width.py",
+    "workflow/test_roles.py",
+    "deploy/test_throttle.py",
+    "media_assets/test_clips.py",
+    "pages/test_demo_content.py",
+    "workflow/test_editor_browser.py",
 )
 
 

@@ -56,7 +56,7 @@ def test_a_slow_upload_goes_to_the_upload_workers_through_nginx(
             base_url,
             ADD_URL,
             body,
-            rate=body.length / 5,  # five seconds, as a slow link would
+            rate=body.length / 2,  # two seconds, as a slow link would
             headers={
                 "Cookie": "sessionid=%s; csrftoken=%s"
                 % (client.cookies["sessionid"].value, csrf)
@@ -65,7 +65,7 @@ def test_a_slow_upload_goes_to_the_upload_workers_through_nginx(
     finally:
         body.close()
 
-    assert (status, seconds > 5) == (302, True), headers
+    assert (status, seconds > 2) == (302, True), headers
     video = Video.objects.get(title="Slow link")
     assert video.file.size == master.stat().st_size
     assert (settings.PRIVATE_MEDIA_ROOT / video.file.name).exists()
