@@ -62,7 +62,7 @@ worker: $(VENV)/.installed ## Celery worker for the default, media and clips que
 # directory (cms/settings/test.py); a module's tests stay together (its seeded fixtures run once).
 TEST_WORKERS ?= 2
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite (TEST_WORKERS=2 processes)
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 test-search-sqlite: $(VENV)/.installed compilemessages ## The archive search's behaviour tests on SQLite's engine
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest tests/search -q -p no:cacheprovider -k "not generated_requests"

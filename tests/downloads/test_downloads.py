@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management import call_command
 from django.test import Client
@@ -322,8 +323,10 @@ def test_asgi_serves_the_range_in_chunks(public_video, master_bytes):
         "server": ("testserver", 80),
     }
 
-    # when
-    asyncio.run(ASGIHandler()(scope, receive, send))
+    # when (in a thread of its own: Playwright's sync API, used by a browser test earlier in
+    # the process, leaves an event loop running in this one)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, ASGIHandler()(scope, receive, send)).result()
 
     # then
     assert sent[0]["status"] == 206
