@@ -106,10 +106,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone: it logs in by e-mail address on the public site and in Wagtail's
+# admin (whose form sends it as "username"), and keeps Django's permission checks (it extends
+# ModelBackend). With Django's ModelBackend listed too, every failed log-in hashed the password
+# twice, once per backend: twice the work an attacker's guess costs the server.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 
 # Internationalisation: UI strings through Django's i18n (locale/), content through wagtail-localize.
 LANGUAGE_CODE = "en"

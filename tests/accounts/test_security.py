@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 import pytest
@@ -210,3 +211,39 @@ def test_the_change_email_page_uses_the_site_layout(client, language, heading):
     assert 'class="skip-link"' in content
     assert "account-page" in content
     assert "<h1>%s</h1>" % heading in content
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test settings' hasher, counting the passwords it hashes."""
+
+    algorithm = "counting-md5"
+    hashed: list[str] = []
+
+    def encode(self, password, salt):
+        CountingHasher.hashed.append(password)
+        return super().encode(password, salt)
+
+
+@pytest.mark.parametrize(
+    ("where", "known"),
+    [("site", True), ("site", False), ("admin", True), ("admin", False)],
+)
+def test_a_failed_log_in_hashes_the_password_once(client, settings, where, known):
+    # given: one hasher, which counts; an account (or not) at the address tried
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_security.CountingHasher"]
+    VerifiedJournalistFactory(
+        email="editor@example.org", is_staff=True, password="Correct-Horse-42!"
+    )
+    email = "editor@example.org" if known else "nobody@example.org"
+    CountingHasher.hashed.clear()
+
+    # when: a wrong password
+    if where == "site":
+        response = log_in(client, email, "Wrong-Horse-42!")
+    else:
+        response = admin_log_in(client, email, "Wrong-Horse-42!")
+
+    # then: refused, for the price of one hash (one authentication backend)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert CountingHasher.hashed == ["Wrong-Horse-42!"]
