@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import zipfile
@@ -50,9 +51,15 @@ def assert_audio_with_video(result):
     assert abs(result.gate["audio_drift"]) <= 1024 / 48000
 
 
+@functools.cache
+def indexed(kind: str):
+    """The index of a master of that kind, made once per process (the engine only reads it)."""
+    return index_master(make_master(kind))
+
+
 @pytest.fixture(scope="module")
 def h264_25():
-    return index_master(make_master("h264_25"))
+    return indexed("h264_25")
 
 
 def test_index_lists_keyframes_from_packets(h264_25):
@@ -65,7 +72,7 @@ def test_index_lists_keyframes_from_packets(h264_25):
 
 
 def test_open_gop_is_detected():
-    index = index_master(make_master("h264_open"))
+    index = indexed("h264_open")
     assert index.open_gop is True
     assert engine.preferred_method(index) == (engine.METHOD_REENCODE, "open GOP")
 
@@ -146,7 +153,7 @@ def test_forced_reencode_passes_the_same_gate(h264_25, tmp_path):
 
 @pytest.mark.parametrize("spans", [[(7, 50)], [(0, 1)], [(80, 90)], [(16, 25)]])
 def test_2997_smart_cut(tmp_path, spans):
-    index = index_master(make_master("h264_2997"))
+    index = indexed("h264_2997")
     assert index.rate == Fraction(30000, 1001)
     result = exact(index, spans, tmp_path)
     assert result.method == engine.METHOD_SMART
@@ -156,7 +163,7 @@ def test_2997_smart_cut(tmp_path, spans):
 
 @pytest.mark.parametrize("spans", [[(5, 40)], [(0, 1)], [(70, 75)], [(13, 20)]])
 def test_open_gop_is_reencoded_exactly(tmp_path, spans):
-    index = index_master(make_master("h264_open"))
+    index = indexed("h264_open")
     result = exact(index, spans, tmp_path)
     assert result.method == engine.METHOD_REENCODE
     assert result.fallback_reason == "open GOP"
@@ -166,7 +173,7 @@ def test_open_gop_is_reencoded_exactly(tmp_path, spans):
 
 @pytest.mark.parametrize("spans", [[(5, 33)], [(0, 1)], [(45, 50)]])
 def test_interlaced_mpeg2_mxf_is_reencoded_in_mxf(tmp_path, spans):
-    index = index_master(make_master("mpeg2_mxf"))
+    index = indexed("mpeg2_mxf")
     assert index.info.is_interlaced
     result = exact(index, spans, tmp_path)
     assert result.method == engine.METHOD_REENCODE
@@ -188,7 +195,7 @@ def test_interlaced_mpeg2_mxf_is_reencoded_in_mxf(tmp_path, spans):
 
 @pytest.mark.parametrize("spans", [[(5, 33)], [(0, 1)], [(55, 60)]])
 def test_prores_is_copied_exactly(tmp_path, spans):
-    index = index_master(make_master("prores"))
+    index = indexed("prores")
     assert index.intra_only
     result = exact(index, spans, tmp_path)
     assert result.method == engine.METHOD_COPY
@@ -200,7 +207,7 @@ def test_prores_is_copied_exactly(tmp_path, spans):
 
 
 def test_master_without_audio(tmp_path):
-    index = index_master(make_master("silent"))
+    index = indexed("silent")
     result = exact(index, [(5, 40)], tmp_path)
     assert result.method == engine.METHOD_SMART
     assert_gate_passed(result, [(5, 40)])
@@ -228,7 +235,7 @@ def test_fast_cut_starts_on_the_keyframe_before(h264_25, tmp_path, spans, real):
 
 
 def test_fast_cut_of_a_mxf_master_keeps_mxf(tmp_path):
-    index = index_master(make_master("mpeg2_mxf"))
+    index = indexed("mpeg2_mxf")
     result = engine.make_part(
         index, [(13, 30)], engine.FAST, tmp_path / "job", name="p",
         metadata=engine.Metadata(title="Press", credit="UN Photo", copyright="© UN 2026"),
