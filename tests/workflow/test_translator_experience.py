@@ -192,14 +192,14 @@ def test_listings_show_the_language_and_open_on_the_translators(
 
 
 @pytest.mark.parametrize(
-    ("language", "heading", "translate"),
+    ("language", "heading", "translate", "videos"),
     [
-        ("en", "Waiting for a translation into French", "Translate"),
-        ("fr", "En attente d’une traduction en français", "Traduire"),
+        ("en", "Waiting for a translation into French", "Translate", "Media file"),
+        ("fr", "En attente d’une traduction en français", "Traduire", "vidéo"),
     ],
 )
 def test_the_translators_dashboard_leads_to_the_english_sources_not_yet_in_french(
-    editorial, language, heading, translate
+    editorial, language, heading, translate, videos
 ):
     # given: two English releases, one already translated into French, and English records
     waiting = live_release(editorial.news, title="Allies meet", slug="allies-meet")
@@ -215,6 +215,7 @@ def test_the_translators_dashboard_leads_to_the_english_sources_not_yet_in_frenc
 
     # then: what waits, each with a "Translate" that opens wagtail-localize's form
     assert heading in page
+    assert "<span>1</span> %s <span" % videos in page  # the summary, in their language
     assert "Allies meet" in page
     assert "Budget agreed" not in page
     assert "Arrivals at headquarters" in page
