@@ -143,6 +143,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Newsroom"
+# Wagtail's own default avatar, not Gravatar's: the admin would send a hash of every staff
+# address to a third party on each page (and show a broken image where it cannot be reached).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env.str(
     "WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000"
 )

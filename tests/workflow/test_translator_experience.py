@@ -261,3 +261,15 @@ def test_the_dashboard_panel_is_only_for_translators_and_its_queries_do_not_grow
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "The newest 8 of 12 are shown." in page
+
+
+def test_the_admin_asks_no_third_party_for_avatars(editorial):
+    # given: a translator without an uploaded avatar
+    client = client_for(translator_in("en"))
+
+    # when
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    # then: Wagtail's own default avatar, no Gravatar address
+    assert "gravatar" not in page.lower()
+    assert "default-user-avatar" in page
