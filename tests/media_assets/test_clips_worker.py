@@ -24,7 +24,7 @@ from cms.celery import app as celery_app
 from media_assets import clips
 from media_assets.choices import ClipCut, ClipState
 from media_assets.models import Clip
-from tests.celery_worker import database_url
+from tests.celery_worker import database_url, stop_worker
 from tests.media_assets.clip_videos import video_with_master
 
 
@@ -56,9 +56,7 @@ def worker_process(queue: str, var_dir: Path, env: dict):
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=60)
+        stop_worker(process)
 
 
 @pytest.fixture
