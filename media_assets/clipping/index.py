@@ -198,26 +198,20 @@ def x264_options(annexb: bytes) -> dict[str, str]:
     return options
 
 
-def first_packet_delay(
-    path: Path, demuxer: str, time_base: Fraction
-) -> Fraction | None:
+def _decode_delay(first: list[dict], time_base: Fraction) -> Fraction | None:
     """How far decoding runs ahead: pts − dts of the first video packet, in seconds."""
-    completed = run(
-        [
-            "ffprobe", "-v", "error", *LOCAL_ONLY, "-f", demuxer, "-select_streams", "v:0",
-            "-read_intervals", "%+#1", "-show_entries", "packet=pts,dts", "-of", "csv=p=0",
-            "file:" + str(path),
-        ],
-        timeout=conf.probe_timeout(),
-    )  # fmt: skip
-    pts, _sep, dts = completed.stdout.decode().strip().partition(",")
-    if not pts.lstrip("-").isdigit() or not dts.lstrip("-").isdigit():
+    if not first or first[0].get("pts") is None or first[0].get("dts") is None:
         return None
-    return (int(pts) - int(dts)) * time_base
+    return (int(first[0]["pts"]) - int(first[0]["dts"])) * time_base
 
 
 def index_master(path: Path) -> MasterIndex:
-    """Probe a master and list its frames from the packets (no decoding)."""
+    """Probe a master and list its frames from the packets (no decoding).
+
+    One ffprobe run lists the streams and every packet (each ffprobe start costs about 60 ms
+    of loading ffmpeg's libraries, whatever the file): the video packets give the frames, the
+    first of them (discarded or not) how far decoding runs ahead.
+    """
     info = probe(path)
     completed = run(
         [
@@ -225,11 +219,14 @@ def index_master(path: Path) -> MasterIndex:
             "-show_entries",
             "format=start_time:stream=index,codec_type,time_base,start_time,pix_fmt,profile,"
             "level,field_order,color_range,color_space,color_transfer,color_primaries,"
-            "sample_rate,bit_rate,sample_fmt,channel_layout,channels",
+            "sample_rate,bit_rate,sample_fmt,channel_layout,channels"
+            ":packet=stream_index,pts,dts,flags",
             "file:" + str(path),
         ],
-        timeout=conf.probe_timeout(),
+        timeout=conf.probe_timeout() * 4,
     )  # fmt: skip
+    if completed.returncode != 0:
+        raise MediaError("damaged", completed.stderr.decode("utf-8", "replace")[-500:])
     data = json.loads(completed.stdout or b"{}")
     streams = data.get("streams", [])
     video = next(s for s in streams if s.get("codec_type") == "video")
@@ -238,7 +235,17 @@ def index_master(path: Path) -> MasterIndex:
     rate = info.frame_rate
     if rate is None:
         raise MediaError("damaged", "no frame rate")
-    packets = read_packets(path, info.demuxer)
+    video_packets = [
+        packet
+        for packet in data.get("packets", [])
+        if packet.get("stream_index") == video.get("index")
+    ]
+    packets = [
+        (int(packet["pts"]), "K" in packet.get("flags", ""))
+        for packet in video_packets
+        # no time, or discarded (e.g. before an edit list's start)
+        if packet.get("pts") is not None and "D" not in packet.get("flags", "")
+    ]
     if not packets:
         raise MediaError("damaged", "no video packets")
     first_pts = min(pts for pts, _key in packets)
@@ -294,7 +301,7 @@ def index_master(path: Path) -> MasterIndex:
         video_stream=int(video.get("index", -1)),
         video_time_base=time_base,
         format_start=format_start,
-        decode_delay=first_packet_delay(path, info.demuxer, time_base),
+        decode_delay=_decode_delay(video_packets[:1], time_base),
     )
 
 
