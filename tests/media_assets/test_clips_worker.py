@@ -175,6 +175,10 @@ def test_a_worker_killed_mid_job_is_noticed_and_the_part_made_once(
             time.sleep(0.2)
         assert requeued == [clip.pk]
         clip = wait_for(clip, {ClipState.READY, ClipState.FAILED})
+        # the run removes its working directory once the part is stored: let it end
+        deadline = time.monotonic() + 30
+        while files_under(private / "parts-work") and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     assert clip.state == ClipState.READY, clip.error_detail
     assert clip.attempts == 2
@@ -200,6 +204,8 @@ def test_a_small_cache_evicts_the_least_recently_downloaded_part(queue, tmp_path
         assert first.size + second.size < 170000
         third = clips.request_part(video=video, spans=[(24, 60)], cut=ClipCut.FAST)
         third = wait_for(third, {ClipState.READY, ClipState.FAILED})
+        # the worker makes room once the third part is stored (before the worker is stopped)
+        first = wait_for(first, {ClipState.EXPIRED}, seconds=30)
 
     first.refresh_from_db()
     second.refresh_from_db()

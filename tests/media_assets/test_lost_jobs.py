@@ -180,6 +180,11 @@ def test_a_worker_killed_mid_run_leaves_a_video_that_ends_ready(
             video = wait_for(
                 video, {ProcessingState.READY, ProcessingState.FAILED}, seconds=300
             )
+            # (the new run removed the killed run's working directory when it started, and
+            # removes its own once the results are stored: let it end before the worker stops)
+            deadline = time.monotonic() + 30
+            while workdirs(work) and time.monotonic() < deadline:
+                time.sleep(0.05)
 
     assert video.processing_state == ProcessingState.READY, (
         video.processing_error_detail
