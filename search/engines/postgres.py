@@ -122,6 +122,16 @@ HEADLINES = """,
 # (ranked once grouped, not row by row) and only those few rows look their names up:
 # with the lookups above the ranking of every value, the planner (which guesses ten keys a row)
 # priced them so high that PostgreSQL's JIT compiled the statement, which then took seconds.
+# One facet's most frequent values (its name, the match set's column of numbers); two
+# parameters: the top N by count (ties included), then the N kept in key order.
+TOP_VALUES = """(SELECT '{facet}' AS facet, fk.key, c.n FROM
+        (SELECT id, n FROM (SELECT id, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r
+                            FROM (SELECT unnest({column}) AS id FROM m) u GROUP BY id) x
+         WHERE r <= %s) c
+      JOIN search_facetkey fk ON fk.id = c.id
+      ORDER BY c.n DESC, fk.key LIMIT %s)"""
+TOP_FACETS = (("topic", "topic_ids"), ("speaker", "speaker_ids"))
+
 STATEMENT = """
 WITH m AS MATERIALIZED (%(matches)s),
 page AS (%(page)s)
@@ -132,19 +142,7 @@ SELECT
            GROUP BY language, year, is_video) c
      GROUP BY GROUPING SETS ((), (language), (year), (is_video))) f),
   (SELECT json_agg(json_build_array(facet, key, n, %(label)s)) FROM (
-     (SELECT 'topic' AS facet, fk.key, c.n FROM
-        (SELECT id, n FROM (SELECT id, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r
-                            FROM (SELECT unnest(topic_ids) AS id FROM m) u GROUP BY id) x
-         WHERE r <= %%s) c
-      JOIN search_facetkey fk ON fk.id = c.id
-      ORDER BY c.n DESC, fk.key LIMIT %%s)
-     UNION ALL
-     (SELECT 'speaker', fk.key, c.n FROM
-        (SELECT id, n FROM (SELECT id, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r
-                            FROM (SELECT unnest(speaker_ids) AS id FROM m) u GROUP BY id) x
-         WHERE r <= %%s) c
-      JOIN search_facetkey fk ON fk.id = c.id
-      ORDER BY c.n DESC, fk.key LIMIT %%s)) f),
+     %(top_values)s) f),
   (SELECT json_agg(%(hit)s ORDER BY %(order)s)
    FROM page p JOIN search_archivedocument d ON d.id = p.id),
   %(stop_words)s,
@@ -204,12 +202,16 @@ def statement(query: ArchiveQuery) -> tuple[str, list]:
             "order": order,
             "stop_words": stop_words,
             "known": "json_build_array(%s)" % ", ".join(checks) if checks else "NULL",
+            "top_values": " UNION ALL ".join(
+                TOP_VALUES.format(facet=facet, column=column)
+                for facet, column in TOP_FACETS
+            ),
         },
         [
             *params,
             *page_params,
             *label_params,
-            *[FACET_VALUES] * 4,
+            *[FACET_VALUES, FACET_VALUES] * len(TOP_FACETS),
             *stop_params,
             *check_params,
         ],

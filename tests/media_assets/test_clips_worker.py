@@ -9,13 +9,11 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection
 
 import pytest
@@ -24,7 +22,7 @@ from cms.celery import app as celery_app
 from media_assets import clips
 from media_assets.choices import ClipCut, ClipState
 from media_assets.models import Clip
-from tests.celery_worker import database_url, stop_worker
+from tests.celery_worker import celery_worker_process
 from tests.media_assets.clip_videos import video_with_master
 
 
@@ -37,26 +35,8 @@ pytestmark = [
 @contextlib.contextmanager
 def worker_process(queue: str, var_dir: Path, env: dict):
     """A worker on `queue` in a session of its own (so that kill -9 takes its ffmpeg too)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cms", "worker", "-Q", queue,
-         "--pool", "solo", "-n", "%s-%s@localhost" % (queue, uuid.uuid4().hex[:6]),
-         "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel", "warning"],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-            "DATABASE_URL": database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "NEWSROOM_VAR_DIR": str(var_dir),
-            **env,
-        },
-        cwd=settings.BASE_DIR,
-        start_new_session=True,
-    )  # fmt: skip
-    try:
+    with celery_worker_process("clips", var_dir, queue=queue, env=env) as (_q, process):
         yield process
-    finally:
-        stop_worker(process)
 
 
 @pytest.fixture
