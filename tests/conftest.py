@@ -11,6 +11,7 @@ import pytest
 from home.services import ensure_site_tree
 from tests.database_snapshot import BASE, MigratedTemplate, disconnect_others
 from tests.nginx import collected_static, gunicorn, nginx  # noqa: F401 (fixtures)
+from tests.scheduling import LateLoadScopeScheduling, longest_first
 from tests.shared import RUN_SHARED_DIRECTORY
 from tests.tasks_backend import WITHOUT_WAGTAIL_INDEXES
 
@@ -78,32 +79,11 @@ def pytest_unconfigure(config):
         Path(config.stash[RUN_DIRECTORY][0]).rmdir()  # only if empty
 
 
-# The modules that take longest (10-50 s each: ffmpeg, Chromium, real workers and servers),
-# measured with --durations. pytest-xdist's loadscope hands out whole modules in collection
-# order: these go first, so that the short ones fill in behind them instead of one process
-# finishing a long module alone at the end. A stale list only costs a less even split.
-LONGEST_FIRST = (
-    "media_assets/test_clipping_engine.py",
-    "media_assets/test_part_browser.py",
-    "media_assets/test_clips_worker.py",
-    "accounts/test_browser_flow.py",
-    "media_assets/test_upload_browser.py",
-    "search/test_api_schemathesis.py",
-    "media_assets/test_lost_jobs.py",
-    "media_assets/test_processing.py",
-    "downloads/test_browser_panel.py",
-    "pages/test_phone_width.py",
-    "workflow/test_roles.py",
-    "deploy/test_throttle.py",
-    "media_assets/test_clips.py",
-    "pages/test_demo_content.py",
-    "workflow/test_editor_browser.py",
-)
-
-
-def _longest_first(item) -> int:
-    path = item.nodeid.split("::")[0].removeprefix("tests/")
-    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope` hands a process its next module late (tests/scheduling.py)."""
+    if config.getvalue("dist") == "loadscope":
+        return LateLoadScopeScheduling(config, log)
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -115,7 +95,7 @@ def pytest_collection_modifyitems(config, items):
                     reason="needs PostgreSQL (set DATABASE_URL); SQLite lacks this"
                 )
             )
-    items.sort(key=_longest_first)  # stable: the rest keep their order
+    items.sort(key=longest_first)  # stable: the rest keep their order
 
 
 @pytest.fixture(autouse=True)

@@ -406,18 +406,22 @@ def _check_decoding(
         else:
             windows.append([start, end])
     errors = []
-    for start, end in windows:
-        seek = (
-            ["-ss", "%.6f" % (Fraction(2 * start - 1, 2) / index.rate)] if start else []
-        )
-        completed = run(
-            [
-                "ffmpeg", "-nostdin", "-v", "error", *seek, *LOCAL_ONLY,
-                "-i", "file:" + str(output), "-map", "0:v:0", "-frames:v", str(end - start),
+    # the windows in one ffmpeg run (a few at a time), an input sought to each
+    for first in range(0, len(windows), INPUTS_PER_RUN):
+        batch = windows[first : first + INPUTS_PER_RUN]
+        inputs, outputs = [], []
+        for number, (start, end) in enumerate(batch):
+            if start:
+                inputs += ["-ss", "%.6f" % (Fraction(2 * start - 1, 2) / index.rate)]
+            inputs += [*LOCAL_ONLY, "-i", "file:" + str(output)]
+            outputs += [
+                "-map", "%d:v:0" % number, "-frames:v", str(end - start),
                 "-f", "null", "-",
-            ],
-            timeout=conf.probe_timeout() * 10,
-        )  # fmt: skip
+            ]  # fmt: skip
+        completed = run(
+            ["ffmpeg", "-nostdin", "-v", "error", *inputs, *outputs],
+            timeout=conf.probe_timeout() * 10 * len(batch),
+        )
         text = completed.stderr.decode("utf-8", "replace").strip()
         if completed.returncode != 0 or text:
             errors.append(text or "exit %d" % completed.returncode)

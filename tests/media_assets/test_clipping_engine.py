@@ -144,6 +144,25 @@ def test_gate_catches_a_wrong_frame_count(h264_25, tmp_path):
     assert report.failures == ["20 frames instead of 21"]
 
 
+def test_gate_catches_a_part_that_does_not_decode_cleanly(h264_25, tmp_path):
+    # given: a good part, then a few kilobytes of its video damaged
+    spans = [(6, 26), (40, 70)]
+    result = exact(h264_25, spans, tmp_path)
+    data = bytearray(result.path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 4000] = bytes(range(256)) * 15 + bytes(160)
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(bytes(data))
+
+    # when
+    report = gate.check(damaged, h264_25, spans, workdir=tmp_path, seams=[0, 20, 50])
+
+    # then
+    assert not report.passed
+    assert report.decode_errors
+    assert any(failure.startswith("decoding errors:") for failure in report.failures)
+
+
 def test_forced_reencode_passes_the_same_gate(h264_25, tmp_path):
     result = exact(h264_25, [(5, 40)], tmp_path, force_method=engine.METHOD_REENCODE)
     assert result.method == engine.METHOD_REENCODE
