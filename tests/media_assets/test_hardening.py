@@ -30,7 +30,8 @@ class Bait:
         self.listener.settimeout(0.2)
         self.connections = 0
         self.stopped = threading.Event()
-        threading.Thread(target=self._watch_fifo, daemon=True).start()
+        self.watcher = threading.Thread(target=self._watch_fifo, daemon=True)
+        self.watcher.start()
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -65,9 +66,11 @@ class Bait:
 
     def close(self):
         self.stopped.set()
-        if not self.fifo_opened.is_set():
-            # release the watcher, which is still waiting for a reader
+        # Release the watcher, waiting for a reader or yet to wait: a reader stays open until
+        # it has ended (else it may open the pipe after the run removed it).
+        while self.watcher.is_alive():
             descriptor = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+            self.watcher.join(0.05)
             os.close(descriptor)
         self.listener.close()
 
