@@ -27,6 +27,9 @@ MATCH_DB = 40.0  # the frame at a cut must match the master's at least this well
 SLIP_MARGIN_DB = 3.0  # and the neighbouring master frames clearly less
 STILL_DB = 50.0  # master neighbours this alike are the same picture: a slip cannot show
 AUDIO_OFFSET = 0.001  # seconds
+# ffmpeg runs of one gate at once: decoding a few frames is mostly waiting on the process
+# start and the seek, so a small pool shortens the gate even on two cores.
+PARALLEL_CHECKS = 4
 
 
 @dataclass
@@ -56,52 +59,31 @@ class GateReport:
         }
 
 
-@dataclass(frozen=True)
-class Extraction:
-    """`count` frames of `path` as 8-bit luma into `target`.
-
-    `before`: the input options (the seek); `trim`: the filter after it.
-    """
-
-    path: Path
-    demuxer: str | None
-    target: Path
-    count: int
-    before: tuple[str, ...] = ()
-    trim: str = "null"
-
-
-# Inputs of one extracting run: each is opened, sought and decoded on its own (a few frames).
-INPUTS_PER_RUN = 8
-
-
-def extract_all(extractions: list[Extraction]) -> list[int]:
-    """Write every extraction; return the bytes each wrote (0 for all of a failed run).
-
-    Up to INPUTS_PER_RUN in one ffmpeg run, an input and an output each: one start of
-    Debian's ffmpeg (215 shared libraries, about 0.1 s) costs more than decoding a few frames.
-    """
-    sizes = []
-    for first in range(0, len(extractions), INPUTS_PER_RUN):
-        batch = extractions[first : first + INPUTS_PER_RUN]
-        command = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
-        for each in batch:
-            fmt = ["-f", each.demuxer] if each.demuxer else []
-            command += [*each.before, *LOCAL_ONLY, *fmt, "-i", "file:" + str(each.path)]
-        for number, each in enumerate(batch):
-            command += [
-                "-map", "%d:v:0" % number, "-vf", each.trim, "-frames:v", str(each.count),
-                "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray",
-                "file:" + str(each.target),
-            ]  # fmt: skip
-        completed = run(command, timeout=conf.probe_timeout() * 4 * len(batch))
-        sizes += [
-            each.target.stat().st_size
-            if completed.returncode == 0 and each.target.exists()
-            else 0
-            for each in batch
-        ]
-    return sizes
+def extract_frames(
+    path: Path,
+    target: Path,
+    *,
+    demuxer: str | None,
+    count: int,
+    at: Fraction | None = None,
+    seeks: tuple[list[str], str] = ([], "null"),
+) -> int:
+    """Write `count` frames from `at` (seconds, -ss semantics) as 8-bit luma; return bytes."""
+    before, trim = seeks
+    if at is not None and at > 0:
+        before = ["-ss", "%.6f" % at]
+    fmt = ["-f", demuxer] if demuxer else []
+    completed = run(
+        [
+            "ffmpeg", "-nostdin", "-v", "error", "-y", *before, *LOCAL_ONLY, *fmt,
+            "-i", "file:" + str(path), "-vf", trim, "-map", "0:v:0", "-frames:v", str(count), "-fps_mode", "passthrough",
+            "-f", "rawvideo", "-pix_fmt", "gray", "file:" + str(target),
+        ],
+        timeout=conf.probe_timeout() * 4,
+    )  # fmt: skip
+    if completed.returncode != 0 or not target.exists():
+        return 0
+    return target.stat().st_size
 
 
 def psnr_against(
@@ -128,96 +110,58 @@ def psnr_against(
     return (values + [0.0] * count)[:count]
 
 
-@dataclass(frozen=True)
-class FrameCheck:
-    """The part's frame `output_frame` is the master's `master_frame`, and not a neighbour."""
-
-    label: str
-    output_frame: int
-    master_frame: int
-
-    def neighbourhood(self, index: MasterIndex) -> tuple[int, int]:
-        """The first and last master frame compared: `master_frame` and those either side."""
-        return (
-            max(0, self.master_frame - 1),
-            min(index.frame_count - 1, self.master_frame + 1),
-        )
-
-    def extractions(
-        self, output: Path, index: MasterIndex, workdir: Path
-    ) -> tuple[Extraction, Extraction]:
-        """The part's frame, then the master's neighbourhood."""
-        first, last = self.neighbourhood(index)
-        before, trim = index.decode_from(first)
-        at = Fraction(2 * self.output_frame - 1, 2) / index.rate
-        return (
-            Extraction(
-                output, None, workdir / ("gate-%s-out.gray" % self.label), 1,
-                ("-ss", "%.6f" % at) if at > 0 else (),
-            ),
-            Extraction(
-                index.path, index.info.demuxer,
-                workdir / ("gate-%s-master.gray" % self.label), last - first + 1,
-                tuple(before), trim,
-            ),
-        )  # fmt: skip
-
-    def judge(
-        self,
-        report: GateReport,
-        index: MasterIndex,
-        extracted: tuple[Extraction, Extraction],
-        sizes: tuple[int, int],
-    ) -> None:
-        size = (index.info.width, index.info.height)
-        frame_bytes = size[0] * size[1]
-        (ours, theirs), first = extracted, self.neighbourhood(index)[0]
-        got = sizes[1] // frame_bytes
-        if sizes[0] != frame_bytes or got != theirs.count:
-            report.failures.append("%s: frame not readable" % self.label)
-            return
-        values = psnr_against(ours.target, theirs.target, got, size)
-        at = self.master_frame - first
-        match = values[at] if len(values) > at else 0.0
-        neighbours = [v for i, v in enumerate(values) if i != at]
-        # master neighbours that are the same picture as the frame itself cannot reveal a slip
-        centre = theirs.target.with_name("gate-%s-centre.gray" % self.label)
-        centre.write_bytes(
-            theirs.target.read_bytes()[at * frame_bytes : (at + 1) * frame_bytes]
-        )
-        alike = psnr_against(centre, theirs.target, got, size)
-        telling = [v for i, v in enumerate(values) if i != at and alike[i] < STILL_DB]
-        report.psnr.append(
-            {
-                "at": self.label,
-                "match": _db(match),
-                "neighbours": [_db(v) for v in neighbours],
-            }
-        )
-        if match < MATCH_DB:
-            report.failures.append(
-                "%s: PSNR %.1f dB < %.0f dB" % (self.label, match, MATCH_DB)
-            )
-        elif telling and max(telling) > match - SLIP_MARGIN_DB:
-            report.failures.append(
-                "%s: a neighbouring frame matches as well (%.1f dB against %.1f dB)"
-                % (self.label, max(telling), match)
-            )
-
-
-def _check_frames(
+def _check_frame(
     report: GateReport,
+    workdir: Path,
     output: Path,
     index: MasterIndex,
-    workdir: Path,
-    frame_checks: list[FrameCheck],
+    *,
+    label: str,
+    output_frame: int,
+    master_frame: int,
 ) -> None:
-    """Every frame check's frames in one ffmpeg run (or a few), then judged in order."""
-    extracted = [check.extractions(output, index, workdir) for check in frame_checks]
-    sizes = extract_all([each for pair in extracted for each in pair])
-    for number, check in enumerate(frame_checks):
-        check.judge(
-            report, index, extracted[number], (sizes[2 * number], sizes[2 * number + 1])
+    size = (index.info.width, index.info.height)
+    frame_bytes = size[0] * size[1]
+    ours = workdir / ("gate-%s-out.gray" % label)
+    theirs = workdir / ("gate-%s-master.gray" % label)
+    extract_frames(
+        output, ours, demuxer=None, at=Fraction(2 * output_frame - 1, 2) / index.rate,
+        count=1,
+    )  # fmt: skip
+    first = max(0, master_frame - 1)
+    last = min(index.frame_count - 1, master_frame + 1)
+    got = extract_frames(
+        index.path, theirs, demuxer=index.info.demuxer,
+        seeks=index.decode_from(first), count=last - first + 1,
+    ) // frame_bytes  # fmt: skip
+    if (
+        not ours.exists()
+        or ours.stat().st_size != frame_bytes
+        or got != last - first + 1
+    ):
+        report.failures.append("%s: frame not readable" % label)
+        return
+    values = psnr_against(ours, theirs, got, size)
+    at = master_frame - first
+    match = values[at] if len(values) > at else 0.0
+    neighbours = [v for i, v in enumerate(values) if i != at]
+    # master neighbours that are the same picture as the frame itself cannot reveal a slip
+    centre = workdir / ("gate-%s-centre.gray" % label)
+    centre.write_bytes(theirs.read_bytes()[at * frame_bytes : (at + 1) * frame_bytes])
+    alike = psnr_against(centre, theirs, got, size)
+    telling = [v for i, v in enumerate(values) if i != at and alike[i] < STILL_DB]
+    entry = {
+        "at": label,
+        "match": _db(match),
+        "neighbours": [_db(v) for v in neighbours],
+    }
+    report.psnr.append(entry)
+    if match < MATCH_DB:
+        report.failures.append("%s: PSNR %.1f dB < %.0f dB" % (label, match, MATCH_DB))
+    elif telling and max(telling) > match - SLIP_MARGIN_DB:
+        report.failures.append(
+            "%s: a neighbouring frame matches as well (%.1f dB against %.1f dB)"
+            % (label, max(telling), match)
         )
 
 
@@ -230,7 +174,8 @@ def _audio_frames(
 ) -> tuple[dict | None, list[tuple[float, float]]]:
     """The first audio stream (None without one) and its decoded frames in `interval`.
 
-    Frames as (start, end) in seconds; `interval` as -read_intervals takes it. Decoded, not listed: an edit list's trim of the first packet is then applied.
+    Frames as (start, end) in seconds; `interval` as -read_intervals takes it. Decoded, not
+    listed: an edit list's trim of the first packet is then applied.
     """
     completed = run(
         [
@@ -292,39 +237,36 @@ def check(
             "%d frames instead of %d" % (report.frames, report.expected_frames)
         )
         return report
-    frame_checks = []
+    checks = []
     offset = 0
     for number, (start, end) in enumerate(spans, start=1):
-        frame_checks += [
-            FrameCheck("part %d first" % number, offset, start),
-            FrameCheck("part %d last" % number, offset + end - start - 1, end - 1),
-        ]
+        checks.append(partial(
+            _check_frame, workdir=workdir, output=output, index=index,
+            label="part %d first" % number, output_frame=offset, master_frame=start,
+        ))  # fmt: skip
+        checks.append(partial(
+            _check_frame, workdir=workdir, output=output, index=index,
+            label="part %d last" % number, output_frame=offset + end - start - 1,
+            master_frame=end - 1,
+        ))  # fmt: skip
         offset += end - start
-    checks = [
-        partial(
-            _check_frames,
-            output=output,
-            index=index,
-            workdir=workdir,
-            frame_checks=frame_checks,
-        ),
+    checks.append(
         partial(
             _check_decoding,
             output=output,
             index=index,
             seams=seams or [0, report.frames],
             encoded=encoded,
-        ),
-    ]
+        )
+    )
     if index.info.has_audio:
         checks.append(
             partial(_check_audio, output=output, index=index, video_start=video_start)
         )
-    # The checks are independent ffmpeg runs (mostly waiting on a process start and a seek):
-    # side by side, each into a report of its own, merged in order (the same report whatever
-    # finishes first).
+    # The checks are independent ffmpeg runs: side by side, each into a report of its own,
+    # merged in order (the same report whatever finishes first).
     parts = [replace(report, psnr=[], failures=[]) for _each in checks]
-    with ThreadPoolExecutor(max_workers=len(checks)) as pool:
+    with ThreadPoolExecutor(max_workers=PARALLEL_CHECKS) as pool:
         list(pool.map(lambda run_check, part: run_check(part), checks, parts))
     for part in parts:
         report.psnr += part.psnr
@@ -406,22 +348,18 @@ def _check_decoding(
         else:
             windows.append([start, end])
     errors = []
-    # the windows in one ffmpeg run (a few at a time), an input sought to each
-    for first in range(0, len(windows), INPUTS_PER_RUN):
-        batch = windows[first : first + INPUTS_PER_RUN]
-        inputs, outputs = [], []
-        for number, (start, end) in enumerate(batch):
-            if start:
-                inputs += ["-ss", "%.6f" % (Fraction(2 * start - 1, 2) / index.rate)]
-            inputs += [*LOCAL_ONLY, "-i", "file:" + str(output)]
-            outputs += [
-                "-map", "%d:v:0" % number, "-frames:v", str(end - start),
-                "-f", "null", "-",
-            ]  # fmt: skip
-        completed = run(
-            ["ffmpeg", "-nostdin", "-v", "error", *inputs, *outputs],
-            timeout=conf.probe_timeout() * 10 * len(batch),
+    for start, end in windows:
+        seek = (
+            ["-ss", "%.6f" % (Fraction(2 * start - 1, 2) / index.rate)] if start else []
         )
+        completed = run(
+            [
+                "ffmpeg", "-nostdin", "-v", "error", *seek, *LOCAL_ONLY,
+                "-i", "file:" + str(output), "-map", "0:v:0", "-frames:v", str(end - start),
+                "-f", "null", "-",
+            ],
+            timeout=conf.probe_timeout() * 10,
+        )  # fmt: skip
         text = completed.stderr.decode("utf-8", "replace").strip()
         if completed.returncode != 0 or text:
             errors.append(text or "exit %d" % completed.returncode)
