@@ -27,10 +27,8 @@ def form_data(url: str, form_id: str | None = None, **changes):
     response = admin_client().get(url)
     assert response.status_code == 200, (url, response.status_code)
     html = response.content.decode()
-    if form_id is None:
-        data = querydict_from_html(html, form_index=_main_form_index(html))
-    else:
-        data = querydict_from_html(html, form_id=form_id)
+    # only the form is parsed: about half of an edit page is the admin around it
+    data = querydict_from_html(_form_markup(html, form_id), form_index=0)
     if "/admin/pages/" in url and "body-count" not in data:
         # A release's StreamField is rendered by JavaScript: post an empty body, as the editor would.
         data["body-count"] = "0"
@@ -40,6 +38,35 @@ def form_data(url: str, form_id: str | None = None, **changes):
 
 
 FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+
+
+CLOSING_FORM_TAG = re.compile(r"</form\s*>", re.IGNORECASE)
+
+
+def _form_markup(html: str, form_id: str | None) -> str:
+    """The markup of the form with id `form_id`, or of the main one (`_main_form_index`)."""
+    tags = list(FORM_TAG.finditer(html))
+    if form_id is None:
+        tag = tags[_main_form_index(html)]
+    else:
+        found = [
+            t
+            for t in tags
+            if re.search(r"""\bid=["']?%s["'\s>]""" % re.escape(form_id), t.group(0))
+        ]
+        assert found, 'No form was found with id "%s".' % form_id
+        tag = found[0]
+    # to its own closing tag, past any form nested in it
+    depth, position = 1, tag.end()
+    while depth:
+        opening = FORM_TAG.search(html, position)
+        closing = CLOSING_FORM_TAG.search(html, position)
+        assert closing, "The form is not closed."
+        if opening and opening.start() < closing.start():
+            depth, position = depth + 1, opening.end()
+        else:
+            depth, position = depth - 1, closing.end()
+    return html[tag.start() : position]
 
 
 def _main_form_index(html: str) -> int:
