@@ -16,14 +16,23 @@ from tests.media_assets.test_processing import unprocessed_video
 from tests.media_assets.videos import make_video
 
 
+@pytest.fixture(scope="module")
+def module_worker(django_db_setup, tmp_path_factory):
+    """One worker for the module's tests (a start is 2-3 s of CPU), on the test database."""
+    var_dir = tmp_path_factory.mktemp("media-worker")
+    with celery_worker("media-test", var_dir) as queue:
+        yield queue, var_dir
+
+
 @pytest.fixture
-def worker(settings, tmp_path):
-    with celery_worker("media-test", tmp_path) as queue:
-        settings.NEWSROOM_MEDIA_QUEUE = queue
-        celery_app.conf.task_always_eager = (
-            False  # restored by the _inline_celery fixture
-        )
-        yield queue
+def worker(module_worker, settings):
+    queue, var_dir = module_worker
+    settings.NEWSROOM_MEDIA_QUEUE = queue
+    # the worker's media roots (its NEWSROOM_VAR_DIR)
+    settings.MEDIA_ROOT = var_dir / "media"
+    settings.PRIVATE_MEDIA_ROOT = var_dir / "private"
+    celery_app.conf.task_always_eager = False  # restored by the _inline_celery fixture
+    return queue
 
 
 def wait_for(video: Video, states: set[str], seconds: float = 90) -> Video:
