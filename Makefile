@@ -64,7 +64,7 @@ TEST_WORKERS ?= 2
 # Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE): about
 # 25 Python processes start in a run (test processes, Celery workers, gunicorn, manage.py), and
 # without it each compiled our modules again, and pytest rewrote the tests and its plugins'
-# packages (hypothesis, schemathesis, faker) in each process, every run: ~30 s of CPU.
+# packages (hypothesis, schemathesis, faker) in each process, every run: about 25 s of CPU.
 test: $(VENV)/.installed compilemessages system-deps ## Set up and run the whole test suite (TEST_WORKERS=2 processes)
 	env -u PYTHONDONTWRITEBYTECODE $(PY) -m compileall -q $(dir $(wildcard */__init__.py)) manage.py
 	env -u PYTHONDONTWRITEBYTECODE DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder

@@ -6,11 +6,7 @@
 bind = "127.0.0.1:8002"
 workers = 2
 worker_class = "sync"
-# Django is set up once, in the master, before the workers fork: a worker (re)started after
-# max_requests is serving at once instead of importing Django and Wagtail again (2-3 s of CPU
-# each), and the workers share those pages of memory. Nothing opens a connection at set-up
-# (database, Redis and the broker connect on first use, in each worker).
-preload_app = True
+preload_app = True  # Django set up once, in the master (deploy/gunicorn.conf.py says why)
 # 50 GB (nginx's limit on these forms) at 30 MB/s.
 timeout = 1800
 graceful_timeout = 1800

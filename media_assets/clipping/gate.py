@@ -196,15 +196,13 @@ def _audio_frames(
     return stream, frames
 
 
-def _audio_extent(path: Path, seconds: float) -> tuple[float, float] | None:
-    """Start and end (seconds) of the first audio stream as decoded: its first and last frames."""
-    return _audio(path, seconds)[1]
-
-
 def _audio(
     path: Path, seconds: float
 ) -> tuple[dict | None, tuple[float, float] | None]:
-    """The first audio stream (None without one) and its extent as `_audio_extent` gives it."""
+    """The first audio stream (None without one) and its extent as decoded (None without frames).
+
+    The extent: the start of its first frame and the end of its last, in seconds.
+    """
     # from 0: the packets an edit list hides come before it (a GOP's worth after a copy);
     # the first and the last second in one run (each run reads the part's whole index)
     stream, frames = _audio_frames(path, "0%%+1,%.6f%%" % max(0.0, seconds - 1))
@@ -278,11 +276,6 @@ def check(
                 part.audio_drift,
             )
     return report
-
-
-def frame_count(output: Path) -> int:
-    """The video frames a player shows."""
-    return _video_frames(output)[0]
 
 
 def _video_frames(output: Path) -> tuple[int, float]:

@@ -308,7 +308,7 @@ def test_the_gate_finds_copied_audio_behind_more_than_a_second_of_hidden_packets
     )  # fmt: skip
 
     # when
-    start, end = gate._audio_extent(part, 0.8)
+    _stream, (start, end) = gate._audio(part, 0.8)
 
     # then: found, starting with the part and lasting as long (within one AAC frame; the
     # smart cut's gate then asks for less than 1 ms at the start)

@@ -185,9 +185,8 @@ def test_the_status_page_refreshes_without_javascript_and_answers_json(
     ClipRequest.objects.create(clip=clip, user=journalist)
     # the clock stands 10 s after the start: a quarter done, 30 s to go (however slow the test)
     with time_machine.travel(started + timezone.timedelta(seconds=10), tick=False):
-        with django_assert_num_queries(
-            3
-        ):  # the session, its user, the part and its video
+        # the session and its user, the part with its video
+        with django_assert_num_queries(3):
             status = client.get("/fr/parts/%d/?format=json" % clip.pk).json()
         page = client.get("/fr/parts/%d/" % clip.pk).content.decode()
     assert status["state"] == "running"

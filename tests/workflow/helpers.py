@@ -44,10 +44,10 @@ CLOSING_FORM_TAG = re.compile(r"</form\s*>", re.IGNORECASE)
 
 
 def _form_markup(html: str, form_id: str | None) -> str:
-    """The markup of the form with id `form_id`, or of the main one (`_main_form_index`)."""
+    """The markup of the form with id `form_id`, or of the main one (`_main_form`)."""
     tags = list(FORM_TAG.finditer(html))
     if form_id is None:
-        tag = tags[_main_form_index(html)]
+        tag = _main_form(html, tags)
     else:
         found = [
             t
@@ -69,18 +69,17 @@ def _form_markup(html: str, form_id: str | None) -> str:
     return html[tag.start() : position]
 
 
-def _main_form_index(html: str) -> int:
+def _main_form(html: str, tags: list[re.Match]) -> re.Match:
     """The first POST form holding a CSRF token (the first form is the admin search in the sidebar).
 
     Found in the markup itself: parsing the whole admin page once more cost as much as the
     request.
     """
-    tags = list(FORM_TAG.finditer(html))
     for index, tag in enumerate(tags):
         end = tags[index + 1].start() if index + 1 < len(tags) else len(html)
         post = re.search(r"""method=["']?post""", tag.group(0), re.IGNORECASE)
         if post and 'name="csrfmiddlewaretoken"' in html[tag.end() : end]:
-            return index
+            return tag
     raise AssertionError("No POST form on the page.")
 
 
