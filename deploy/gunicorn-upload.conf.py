@@ -6,7 +6,8 @@
 bind = "127.0.0.1:8002"
 workers = 2
 worker_class = "sync"
-preload_app = True  # Django set up once, in the master (deploy/gunicorn.conf.py says why)
+# Django set up once, in the master (deploy/gunicorn.conf.py says why)
+preload_app = True
 # 50 GB (nginx's limit on these forms) at 30 MB/s.
 timeout = 1800
 graceful_timeout = 1800
