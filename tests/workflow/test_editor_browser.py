@@ -12,6 +12,7 @@ from wagtail.models import WorkflowState
 from wagtail.users.models import UserProfile
 
 import pytest
+from playwright.sync_api import expect
 
 from media_assets.factories import VideoFactory
 from news.factories import build_release
@@ -88,8 +89,9 @@ def test_slug_follows_the_headline_and_a_hidden_tab_error_links_to_it(
     page.fill("#id_lead", "The lead.")
     page.click("a[href='#tab-promote']")
 
-    # then: the slug follows it, transliterated
-    assert page.input_value("#id_slug") == slug
+    # then: the slug follows it, transliterated (Wagtail applies the sync 100 ms after the
+    # headline's last change: the assertion waits for it)
+    expect(page.locator("#id_slug")).to_have_value(slug)
 
     # when: the slug is one already taken, and "Save draft" is pressed on the Content tab
     page.fill("#id_slug", "taken")
@@ -104,7 +106,9 @@ def test_slug_follows_the_headline_and_a_hidden_tab_error_links_to_it(
     assert link.inner_text() == announcement
     assert page.get_attribute("#tab-label-promote", "aria-selected") != "true"
     link.click()
-    assert page.get_attribute("#tab-label-promote", "aria-selected") == "true"
+    expect(page.locator("#tab-label-promote")).to_have_attribute(
+        "aria-selected", "true"
+    )
     assert page.locator("#tab-promote .error-message").first.is_visible()
 
 
