@@ -194,7 +194,7 @@ def test_listings_show_the_language_and_open_on_the_translators(
 @pytest.mark.parametrize(
     ("language", "heading", "translate", "videos"),
     [
-        ("en", "Waiting for a translation into French", "Translate", "Media file"),
+        ("en", "Waiting for a translation into French", "Translate", "video"),
         ("fr", "En attente d’une traduction en français", "Traduire", "vidéo"),
     ],
 )
@@ -215,7 +215,13 @@ def test_the_translators_dashboard_leads_to_the_english_sources_not_yet_in_frenc
 
     # then: what waits, each with a "Translate" that opens wagtail-localize's form
     assert heading in page
-    assert "<span>1</span> %s <span" % videos in page  # the summary, in their language
+    # the summary counts videos in their language and leads to the library, not to
+    # wagtailmedia's own listing (which the menu does not show)
+    library = reverse("wagtailsnippets_media_assets_video:list")
+    assert re.search(
+        r'<a href="%s">\s*<span>1</span> %s <span' % (re.escape(library), videos), page
+    )
+    assert reverse("wagtailmedia:index") not in page
     assert "Allies meet" in page
     assert "Budget agreed" not in page
     assert "Arrivals at headquarters" in page
